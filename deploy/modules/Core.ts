@@ -11,9 +11,10 @@ export const RESERVE = 15_000_000n * 10n ** 18n;
  * Parameters (`Core.*`):
  * - `releaseStart` (unix seconds): day 0 of the schedule;
  * - `initialBurnBps`: burn rate until a vote changes it;
- * - `quorumBps`: the vote's quorum as a share of the supply when a vote opens;
- * - `beneficiary`: receiver of the releases (the ComputeRewards distributor once it exists).
+ * - `quorumBps`: the vote's quorum as a share of the supply when a vote opens.
  *
+ * The reservation's beneficiary is set by the module that deploys the distributor (it must exist
+ * first); until then `release()` reverts with `MiningReservationNotReady`.
  * The deployer account is the token's treasury and owner, and funds the reservation from it.
  */
 export default buildModule("Core", (m) => {
@@ -21,14 +22,12 @@ export default buildModule("Core", (m) => {
   const releaseStart = m.getParameter<bigint>("releaseStart", MAINNET_RELEASE_START);
   const initialBurnBps = m.getParameter<bigint>("initialBurnBps", 0n);
   const quorumBps = m.getParameter<bigint>("quorumBps", 100n);
-  const beneficiary = m.getParameter<string>("beneficiary");
 
   const token = m.contract("DataGen", [deployer, deployer]);
   const reservation = m.contract("MiningReservation", [token, releaseStart, initialBurnBps, deployer]);
   const inflationVote = m.contract("InflationVote", [token, reservation, quorumBps]);
 
   m.call(reservation, "setInflationVote", [inflationVote]);
-  m.call(reservation, "setBeneficiary", [beneficiary]);
   const approve = m.call(token, "approve", [reservation, RESERVE], { id: "approveReserve" });
   m.call(reservation, "fund", [], { after: [approve] });
 
