@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { anyValue } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
-import type { FunctionFragment, Signer } from "ethers";
+import type { FunctionFragment, Interface, Signer } from "ethers";
 import { deployCore, DG, RESERVE, TOTAL_SUPPLY } from "./helpers/fixtures";
 import { expectConserved } from "./helpers/conservation";
 import type { DataGen } from "../typechain-types";
@@ -91,7 +91,8 @@ describe("DataGen", () => {
       const names = functionFragments(token).map((f) => f.name);
       expect(names.length).to.be.greaterThan(0);
       expect(names.filter((n) => /mint/i.test(n))).to.deep.equal([]);
-      expect(token.interface.getFunction("mint")).to.equal(null);
+      const untyped: Interface = token.interface; // the typed interface only accepts known names
+      expect(untyped.getFunction("mint")).to.equal(null);
     });
   });
 

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+import type { Result } from "ethers";
 import type { InflationVote } from "../../typechain-types";
 import { DG, deployCore } from "./fixtures";
 
@@ -109,8 +110,11 @@ export async function voteState(
   const proposals: Record<string, unknown>[] = [];
   const positions: Record<string, unknown>[] = [];
   for (let id = 1n; id <= count; id++) {
-    proposals.push({ ...(await vote.getProposal(id)).toObject(), status: await vote.statusOf(id) });
-    for (const account of accounts) positions.push((await vote.positionOf(id, account)).toObject());
+    const proposal = (await vote.getProposal(id)) as unknown as Result;
+    proposals.push({ ...proposal.toObject(), status: await vote.statusOf(id) });
+    for (const account of accounts) {
+      positions.push(((await vote.positionOf(id, account)) as unknown as Result).toObject());
+    }
   }
   const queue: bigint[] = [];
   const length = await vote.queueLength();

@@ -1,0 +1,425 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {AccessControlDefaultAdminRules} from
+    "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {ERC20Burnable} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Burnable.sol";
+import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {IValidatorStaking} from "../interfaces/IValidatorStaking.sol";
+
+/**
+ * @title ValidatorStaking
+ * @notice The validators' staking / slashing escrow (SPEC 5). A first stake of at least `minStake`
+ * admits a validator (Active, in the active set CrossCheck draws from); unbonded DG wait `cooldown`
+ * seconds and stay slashable meanwhile. The slasher (CrossCheck) records an exposure when it opens
+ * a check, which caps what that check can slash at the validator's active + unbonding stake of that
+ * moment and blocks withdrawal until the exposure is closed.
+ *
+ * Status machine: None -stake-> Active -unbond all-> CoolingDown -withdraw-> None (may stake again);
+ * Active/CoolingDown -slash-> Expelled (final). Expulsion moves the remaining active stake to the
+ * unbonding tranche with a fresh cooldown: it stays slashable by the checks still open, and the
+ * validator withdraws it afterwards ("losing them all" is what the slashes took, not more).
+ * Faults count once per check (a second slash under the same check is not a second fault), never reset.
+ *
+ * Invariants:
+ * - `token.balanceOf(this) == totalStaked == Σ (active + unbonding)` after every operation: every DG
+ *   here is owed to a validator; a slashed DG is either paid to the reward recipient or burned in the
+ *   same transaction (`slashed == rewarded + burned`). (DG sent here by plain transfer are not owed
+ *   and would only raise the balance; no function reads `balanceOf(this)`.)
+ * - Active ⇔ in the active set; Active ⇒ active >= minStake; CoolingDown ⇒ active == 0.
+ * - Σ over slashes under check c of validator x <= the stake x had when c's exposure was recorded.
+ * - `openExposures` == number of (check, x) exposures recorded and not closed; withdraw needs 0.
+ * No function loops over validators, checks or tranches: every operation is O(1).
+ */
+contract ValidatorStaking is IValidatorStaking, AccessControlDefaultAdminRules {
+    using SafeERC20 for IERC20;
+
+    /// @dev Life cycle of one (check, validator) exposure. `Faulted`: open, and its fault was counted.
+    enum ExposureState {
+        None,
+        Open,
+        Faulted,
+        Closed
+    }
+
+    /// @dev Packed in one slot. `remainingCap` <= the validator's stake < DG supply < 2^96.
+    struct Exposure {
+        uint96 remainingCap;
+        ExposureState state;
+    }
+
+    /// @notice The role allowed to record exposures, slash and close exposures (the CrossCheck contract).
+    bytes32 public constant SLASHER_ROLE = keccak256("SLASHER_ROLE");
+    /// @notice Basis-point denominator: 10,000 = 100%.
+    uint256 public constant BPS_DENOMINATOR = 10_000;
+    /// @notice Lowest minimum stake the constructor accepts, 1 DG (in wei).
+    uint256 public constant MIN_STAKE_LOWER_BOUND = 1 ether;
+    /// @notice Highest minimum stake the constructor accepts, 1,000,000 DG (in wei).
+    uint256 public constant MIN_STAKE_UPPER_BOUND = 1_000_000 ether;
+    /// @notice Shortest cooldown the constructor accepts, in seconds.
+    uint256 public constant COOLDOWN_LOWER_BOUND = 1 days;
+    /// @notice Longest cooldown the constructor accepts, in seconds.
+    uint256 public constant COOLDOWN_UPPER_BOUND = 90 days;
+    /// @notice Lowest fault limit the constructor accepts, in faults.
+    uint256 public constant FAULT_LIMIT_LOWER_BOUND = 1;
+    /// @notice Highest fault limit the constructor accepts, in faults.
+    uint256 public constant FAULT_LIMIT_UPPER_BOUND = 100;
+    /// @notice Longest initial delay of a default-admin transfer, in seconds.
+    uint256 public constant ADMIN_DELAY_UPPER_BOUND = 30 days;
+
+    /// @notice The DG token.
+    ERC20Burnable public immutable token;
+    /// @inheritdoc IValidatorStaking
+    uint256 public immutable minStake;
+    /// @inheritdoc IValidatorStaking
+    uint256 public immutable cooldown;
+    /// @inheritdoc IValidatorStaking
+    uint256 public immutable faultLimit;
+
+    // One slot: read and written once per stake. totalStaked <= DG supply < 2^128.
+    uint128 private _totalStaked;
+    uint32 private _activeCount;
+    /// @inheritdoc IValidatorStaking
+    uint16 public slashRewardBps;
+
+    mapping(address validator => Validator) private _validators;
+    mapping(uint256 index => address validator) private _activeSet;
+    mapping(uint256 checkId => mapping(address validator => Exposure)) private _exposures;
+
+    /**
+     * @param token_ the DG token (ERC-20 with `burn` and EIP-2612 `permit`).
+     * @param minStake_ minimum active stake, in [MIN_STAKE_LOWER_BOUND, MIN_STAKE_UPPER_BOUND] DG wei.
+     * @param cooldown_ unbonding cooldown, in [COOLDOWN_LOWER_BOUND, COOLDOWN_UPPER_BOUND] seconds.
+     * @param faultLimit_ faults at which a validator is expelled, in [FAULT_LIMIT_LOWER_BOUND, FAULT_LIMIT_UPPER_BOUND].
+     * @param slashRewardBps_ share of each slash paid to the reward recipient, at most 10,000 bps.
+     * @param admin the default admin (grants SLASHER_ROLE, sets the reward share).
+     * @param adminDelay delay of a default-admin transfer, at most ADMIN_DELAY_UPPER_BOUND seconds.
+     */
+    constructor(
+        address token_,
+        uint256 minStake_,
+        uint256 cooldown_,
+        uint256 faultLimit_,
+        uint256 slashRewardBps_,
+        address admin,
+        uint48 adminDelay
+    ) AccessControlDefaultAdminRules(adminDelay, _nonZero(admin)) {
+        if (token_ == address(0)) revert ValidatorStakingZeroAddress();
+        if (minStake_ < MIN_STAKE_LOWER_BOUND || minStake_ > MIN_STAKE_UPPER_BOUND) {
+            revert ValidatorStakingMinStakeOutOfRange(minStake_, MIN_STAKE_LOWER_BOUND, MIN_STAKE_UPPER_BOUND);
+        }
+        if (cooldown_ < COOLDOWN_LOWER_BOUND || cooldown_ > COOLDOWN_UPPER_BOUND) {
+            revert ValidatorStakingCooldownOutOfRange(cooldown_, COOLDOWN_LOWER_BOUND, COOLDOWN_UPPER_BOUND);
+        }
+        if (faultLimit_ < FAULT_LIMIT_LOWER_BOUND || faultLimit_ > FAULT_LIMIT_UPPER_BOUND) {
+            revert ValidatorStakingFaultLimitOutOfRange(faultLimit_, FAULT_LIMIT_LOWER_BOUND, FAULT_LIMIT_UPPER_BOUND);
+        }
+        if (slashRewardBps_ > BPS_DENOMINATOR) {
+            revert ValidatorStakingSlashRewardBpsOutOfRange(slashRewardBps_, BPS_DENOMINATOR);
+        }
+        if (adminDelay > ADMIN_DELAY_UPPER_BOUND) {
+            revert ValidatorStakingAdminDelayOutOfRange(adminDelay, ADMIN_DELAY_UPPER_BOUND);
+        }
+        token = ERC20Burnable(token_);
+        minStake = minStake_;
+        cooldown = cooldown_;
+        faultLimit = faultLimit_;
+        slashRewardBps = uint16(slashRewardBps_); // <= 10,000 < 2^16
+        emit SlashRewardBpsChanged(0, slashRewardBps_);
+    }
+
+    /* ===================== VALIDATORS ===================== */
+
+    /// @inheritdoc IValidatorStaking
+    function stake(uint256 amount) external {
+        _stake(amount);
+    }
+
+    /// @inheritdoc IValidatorStaking
+    function stakeWithPermit(uint256 amount, uint256 deadline, uint8 v, bytes32 r, bytes32 s) external {
+        // OpenZeppelin's advice: a front-runner may have used the permit already; then the
+        // allowance is what matters.
+        try IERC20Permit(address(token)).permit(msg.sender, address(this), amount, deadline, v, r, s) {} catch {
+            uint256 allowance = token.allowance(msg.sender, address(this));
+            if (allowance < amount) revert ValidatorStakingPermitFailed(allowance, amount);
+        }
+        _stake(amount);
+    }
+
+    /// @inheritdoc IValidatorStaking
+    function requestUnbond(uint256 amount) external {
+        if (amount == 0) revert ValidatorStakingZeroAmount();
+        Validator storage record = _validators[msg.sender];
+        if (record.status != Status.Active) revert ValidatorStakingWrongStatus(msg.sender, record.status);
+        uint256 active = record.active;
+        if (amount > active) revert ValidatorStakingAmountAboveStake(amount, active);
+        uint256 remaining;
+        // Cannot underflow: amount <= active (checked above).
+        unchecked {
+            remaining = active - amount;
+        }
+        if (remaining != 0 && remaining < minStake) revert ValidatorStakingBelowMinimum(remaining, minStake);
+        // active + unbonding of one validator <= totalStaked <= DG supply < 2^96: the casts are exact.
+        uint256 unbonding = record.unbonding + amount;
+        uint256 end = block.timestamp + cooldown;
+        record.active = uint96(remaining);
+        record.unbonding = uint96(unbonding);
+        record.unbondingEnd = SafeCast.toUint40(end);
+        if (remaining == 0) {
+            record.status = Status.CoolingDown;
+            _leaveActiveSet(record);
+            emit Deactivated(msg.sender);
+        }
+        emit UnbondRequested(msg.sender, amount, remaining, unbonding, end);
+    }
+
+    /// @inheritdoc IValidatorStaking
+    function withdraw() external returns (uint256 amount) {
+        Validator storage record = _validators[msg.sender];
+        Status status = record.status;
+        amount = record.unbonding;
+        // A CoolingDown validator slashed to nothing still withdraws (0) to return to None.
+        if (amount == 0 && status != Status.CoolingDown) revert ValidatorStakingNothingToWithdraw(msg.sender);
+        uint256 open = record.openExposures;
+        if (open != 0) revert ValidatorStakingOpenExposures(msg.sender, open);
+        uint256 end = record.unbondingEnd;
+        if (block.timestamp < end) revert ValidatorStakingCooldownNotOver(block.timestamp, end);
+        record.unbonding = 0;
+        record.unbondingEnd = 0;
+        // Cannot underflow: the tranche is part of totalStaked.
+        unchecked {
+            _totalStaked -= uint128(amount);
+        }
+        emit Withdrawn(msg.sender, amount);
+        if (status == Status.CoolingDown) {
+            record.status = Status.None;
+            emit Exited(msg.sender);
+        }
+        if (amount != 0) IERC20(address(token)).safeTransfer(msg.sender, amount);
+    }
+
+    /* ===================== SLASHER ===================== */
+
+    /// @inheritdoc IValidatorStaking
+    function recordExposure(uint256 checkId, address validator) external onlyRole(SLASHER_ROLE) {
+        Validator storage record = _validators[validator];
+        Status status = record.status;
+        if (status != Status.Active && status != Status.CoolingDown) {
+            revert ValidatorStakingWrongStatus(validator, status);
+        }
+        Exposure storage exp = _exposures[checkId][validator];
+        if (exp.state != ExposureState.None) revert ValidatorStakingDuplicateExposure(checkId, validator);
+        uint256 cap = uint256(record.active) + record.unbonding;
+        exp.remainingCap = uint96(cap); // <= DG supply < 2^96
+        exp.state = ExposureState.Open;
+        record.openExposures += 1;
+        emit ExposureRecorded(checkId, validator, cap);
+    }
+
+    /// @inheritdoc IValidatorStaking
+    function slash(
+        uint256 checkId,
+        address validator,
+        uint256 amount,
+        address rewardRecipient
+    ) external onlyRole(SLASHER_ROLE) returns (uint256 slashed, uint256 rewarded, uint256 burned) {
+        if (amount == 0) revert ValidatorStakingZeroAmount();
+        if (rewardRecipient == address(0)) revert ValidatorStakingZeroAddress();
+        uint256 faults;
+        (slashed, faults) = _take(_openExposure(checkId, validator), validator, amount);
+        rewarded = Math.mulDiv(slashed, slashRewardBps, BPS_DENOMINATOR); // rounds down: the dust is burned
+        // Cannot underflow: slashRewardBps <= BPS_DENOMINATOR, so rewarded <= slashed.
+        unchecked {
+            burned = slashed - rewarded;
+        }
+        emit Slashed(checkId, validator, rewardRecipient, slashed, rewarded, burned, faults);
+        if (rewarded != 0) IERC20(address(token)).safeTransfer(rewardRecipient, rewarded);
+        if (burned != 0) token.burn(burned);
+    }
+
+    /// @inheritdoc IValidatorStaking
+    function closeExposure(uint256 checkId, address validator) external onlyRole(SLASHER_ROLE) {
+        Exposure storage exp = _openExposure(checkId, validator);
+        uint256 unused = exp.remainingCap;
+        exp.remainingCap = 0;
+        exp.state = ExposureState.Closed; // kept, so the same (check, validator) cannot be recorded again
+        Validator storage record = _validators[validator];
+        // Cannot underflow: this open exposure was counted by recordExposure.
+        unchecked {
+            record.openExposures -= 1;
+        }
+        emit ExposureClosed(checkId, validator, unused);
+    }
+
+    /* ===================== ADMIN ===================== */
+
+    /// @inheritdoc IValidatorStaking
+    function setSlashRewardBps(uint256 newSlashRewardBps) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (newSlashRewardBps > BPS_DENOMINATOR) {
+            revert ValidatorStakingSlashRewardBpsOutOfRange(newSlashRewardBps, BPS_DENOMINATOR);
+        }
+        emit SlashRewardBpsChanged(slashRewardBps, newSlashRewardBps);
+        slashRewardBps = uint16(newSlashRewardBps); // <= 10,000 < 2^16
+    }
+
+    /* ===================== VIEWS ===================== */
+
+    /// @inheritdoc IValidatorStaking
+    function rewardEligibility(address validator) external view returns (uint64 firstAdmittedAt, bool expelled) {
+        Validator storage record = _validators[validator];
+        return (record.firstAdmittedAt, record.status == Status.Expelled);
+    }
+
+    /// @inheritdoc IValidatorStaking
+    function totalStaked() external view returns (uint256) {
+        return _totalStaked;
+    }
+
+    /// @inheritdoc IValidatorStaking
+    function validatorInfo(address validator) external view returns (Validator memory) {
+        return _validators[validator];
+    }
+
+    /// @inheritdoc IValidatorStaking
+    function exposure(uint256 checkId, address validator) external view returns (bool open, uint256 remainingCap) {
+        Exposure storage exp = _exposures[checkId][validator];
+        return (exp.state == ExposureState.Open || exp.state == ExposureState.Faulted, exp.remainingCap);
+    }
+
+    /// @inheritdoc IValidatorStaking
+    function activeValidatorCount() external view returns (uint256) {
+        return _activeCount;
+    }
+
+    /// @inheritdoc IValidatorStaking
+    function activeValidatorAt(uint256 index) external view returns (address) {
+        uint256 count = _activeCount;
+        if (index >= count) revert ValidatorStakingIndexOutOfRange(index, count);
+        return _activeSet[index];
+    }
+
+    /* ===================== INTERNAL ===================== */
+
+    /// @dev Admits (None -> Active) or tops up (Active), then pulls the DG.
+    function _stake(uint256 amount) private {
+        if (amount == 0) revert ValidatorStakingZeroAmount();
+        Validator storage record = _validators[msg.sender];
+        Status status = record.status;
+        if (status == Status.None) {
+            if (amount < minStake) revert ValidatorStakingBelowMinimum(amount, minStake);
+            uint40 admittedAt = record.firstAdmittedAt;
+            if (admittedAt == 0) {
+                admittedAt = uint40(block.timestamp); // unix seconds < 2^40 until year 36812
+                record.firstAdmittedAt = admittedAt;
+            }
+            record.status = Status.Active;
+            uint32 index = _activeCount;
+            _activeSet[index] = msg.sender;
+            record.setIndex = index;
+            _activeCount = index + 1;
+            emit Admitted(msg.sender, admittedAt);
+        } else if (status == Status.Expelled) {
+            revert ValidatorStakingExpelled(msg.sender);
+        } else if (status != Status.Active) {
+            revert ValidatorStakingWrongStatus(msg.sender, status);
+        }
+        // Checked casts: a larger amount could not be transferred anyway (DG supply < 2^96).
+        uint96 newActive = record.active + SafeCast.toUint96(amount);
+        record.active = newActive;
+        _totalStaked += uint128(amount);
+        emit Staked(msg.sender, amount, newActive);
+        IERC20(address(token)).safeTransferFrom(msg.sender, address(this), amount);
+    }
+
+    /// @dev The open exposure of `validator` to `checkId`, or reverts.
+    function _openExposure(uint256 checkId, address validator) private view returns (Exposure storage exp) {
+        exp = _exposures[checkId][validator];
+        ExposureState state = exp.state;
+        if (state != ExposureState.Open && state != ExposureState.Faulted) {
+            revert ValidatorStakingUnknownExposure(checkId, validator);
+        }
+    }
+
+    /// @dev Takes min(amount, remaining cap, active + unbonding) from `validator`, active stake first;
+    /// counts the check's fault once; expels when the rules say so. Returns what it took and the faults.
+    function _take(
+        Exposure storage exp,
+        address validator,
+        uint256 amount
+    ) private returns (uint256 slashed, uint256 faults) {
+        Validator storage record = _validators[validator];
+        uint256 active = record.active;
+        uint256 unbonding = record.unbonding;
+        uint256 cap = exp.remainingCap;
+        slashed = Math.min(Math.min(amount, cap), active + unbonding);
+        uint256 fromActive = Math.min(slashed, active);
+        // Cannot underflow: slashed <= cap; fromActive <= active; fromActive <= slashed and
+        // slashed - fromActive <= unbonding (slashed <= active + unbonding); slashed <= totalStaked.
+        unchecked {
+            exp.remainingCap = uint96(cap - slashed);
+            active -= fromActive;
+            unbonding -= slashed - fromActive;
+            _totalStaked -= uint128(slashed);
+        }
+        record.active = uint96(active);
+        record.unbonding = uint96(unbonding);
+        faults = record.faults;
+        if (exp.state == ExposureState.Open) {
+            // The first slash under a check is the proven fault; later ones under it are not new faults.
+            exp.state = ExposureState.Faulted;
+            faults += 1;
+            record.faults = SafeCast.toUint32(faults); // one per recorded exposure
+        }
+        Status status = record.status;
+        if (status != Status.Expelled && (faults >= faultLimit || (status == Status.Active && active < minStake))) {
+            _expel(validator, record, faults);
+        }
+    }
+
+    /// @dev Active -> Expelled (or CoolingDown -> Expelled): leaves the active set; the remaining
+    /// active stake joins the unbonding tranche with a fresh cooldown, still slashable.
+    function _expel(address validator, Validator storage record, uint256 faults) private {
+        uint256 moved;
+        uint256 end = record.unbondingEnd;
+        if (record.status == Status.Active) {
+            _leaveActiveSet(record);
+            moved = record.active;
+            if (moved != 0) {
+                end = block.timestamp + cooldown;
+                record.active = 0;
+                record.unbonding += uint96(moved); // active + unbonding < DG supply < 2^96
+                record.unbondingEnd = SafeCast.toUint40(end);
+            }
+        }
+        record.status = Status.Expelled;
+        emit Expelled(validator, faults, moved, end);
+    }
+
+    /// @dev Swap-and-pop removal of an Active validator from the active set, O(1).
+    function _leaveActiveSet(Validator storage record) private {
+        uint256 index = record.setIndex;
+        uint256 last;
+        // Cannot underflow: the validator is Active, so it is in the set and the count is >= 1.
+        unchecked {
+            last = uint256(_activeCount) - 1;
+        }
+        if (index != last) {
+            address moved = _activeSet[last];
+            _activeSet[index] = moved;
+            _validators[moved].setIndex = uint32(index); // index < count < 2^32
+        }
+        delete _activeSet[last];
+        _activeCount = uint32(last);
+        record.setIndex = 0;
+    }
+
+    /// @dev Rejects a zero default admin with this contract's error (runs before the base constructor).
+    function _nonZero(address account) private pure returns (address) {
+        if (account == address(0)) revert ValidatorStakingZeroAddress();
+        return account;
+    }
+}
