@@ -3,6 +3,7 @@ import { subtask, vars } from "hardhat/config";
 import type { HardhatUserConfig } from "hardhat/config";
 import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
 import "@nomicfoundation/hardhat-toolbox";
+import "./tasks";
 
 /**
  * Solidity compiler: pinned to the exact version of the npm `solc` package (solcjs), so that a
