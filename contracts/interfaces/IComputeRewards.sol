@@ -156,6 +156,16 @@ interface IComputeRewards {
     function claim(Claim[] calldata claims) external;
 
     /**
+     * @notice {claim} of a single epoch with flat arguments: the cheapest way to claim one epoch
+     * (no array encoding to pay for in calldata and decoding).
+     * Requirements: as {claim}.
+     * @param epoch the epoch id.
+     * @param compute the caller's compute in that epoch (its leaf).
+     * @param proof the leaf's Merkle proof.
+     */
+    function claimEpoch(uint256 epoch, uint256 compute, bytes32[] calldata proof) external;
+
+    /**
      * @notice Same as {claim}, triggered by anyone, paying `validator`.
      * @param validator the validator whose leaves are claimed and who is paid.
      * @param claims the epochs, with the validator's compute and proof in each.

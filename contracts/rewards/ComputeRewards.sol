@@ -240,6 +240,13 @@ contract ComputeRewards is IComputeRewards, AccessControlDefaultAdminRules {
     }
 
     /// @inheritdoc IComputeRewards
+    function claimEpoch(uint256 epoch, uint256 compute, bytes32[] calldata proof) external {
+        (uint64 firstAdmittedAt, bool expelled) = staking.rewardEligibility(msg.sender);
+        uint256 amount = _claimLeaf(msg.sender, firstAdmittedAt, expelled, epoch, compute, proof);
+        if (amount != 0) token.safeTransfer(msg.sender, amount);
+    }
+
+    /// @inheritdoc IComputeRewards
     function claimFor(address validator, Claim[] calldata claims) external {
         if (validator == address(0)) revert ComputeRewardsZeroAddress();
         _claim(validator, claims);
@@ -267,21 +274,31 @@ contract ComputeRewards is IComputeRewards, AccessControlDefaultAdminRules {
         uint256 total;
         for (uint256 i; i < count; ++i) {
             Claim calldata item = claims[i];
-            uint256 epoch = item.epoch;
-            uint256 compute = item.compute;
-            (EpochData storage data, bytes32 root) = _activeEpoch(epoch);
-            if (!_eligible(epoch, firstAdmittedAt, expelled)) {
-                revert ComputeRewardsNotEligible(epoch, validator, firstAdmittedAt, expelled);
-            }
-            _settleLeaf(root, epoch, validator, compute, item.proof);
-            uint256 amount = _consume(data, epoch, compute);
+            uint256 amount = _claimLeaf(validator, firstAdmittedAt, expelled, item.epoch, item.compute, item.proof);
             // Cannot overflow: the sum of payments is bounded by the DG released, < 2^96.
             unchecked {
                 total += amount;
             }
-            emit RewardClaimed(epoch, validator, amount);
         }
         if (total != 0) token.safeTransfer(validator, total);
+    }
+
+    /// @dev Checks and settles one leaf of an eligible `validator`; returns its share (not yet paid).
+    function _claimLeaf(
+        address validator,
+        uint64 firstAdmittedAt,
+        bool expelled,
+        uint256 epoch,
+        uint256 compute,
+        bytes32[] calldata proof
+    ) private returns (uint256 amount) {
+        (EpochData storage data, bytes32 root) = _activeEpoch(epoch);
+        if (!_eligible(epoch, firstAdmittedAt, expelled)) {
+            revert ComputeRewardsNotEligible(epoch, validator, firstAdmittedAt, expelled);
+        }
+        _settleLeaf(root, epoch, validator, compute, proof);
+        amount = _consume(data, epoch, compute);
+        emit RewardClaimed(epoch, validator, amount);
     }
 
     /// @dev The record and root of a posted epoch whose challenge window is over; reverts otherwise.
