@@ -1,59 +1,122 @@
 /**
  * `npm run bench`: gas of every user-facing operation, measured in one run on the embedded
- * Hardhat network through the production deployment module. Gas is deterministic, so the table is
- * reproducible; it is printed and written to bench/gas.md.
+ * Hardhat network through the production deployment modules, each beside a published anchor figure
+ * and the ratio to it. Gas is deterministic, so the table is reproducible; it is printed and
+ * written to bench/gas.md.
  */
 import fs from "node:fs";
 import path from "node:path";
 import { ethers, ignition, network } from "hardhat";
-import { takeSnapshot, time } from "@nomicfoundation/hardhat-network-helpers";
-import type { ContractTransactionResponse } from "ethers";
-import CoreModule from "../deploy/modules/Core";
-import type { DataGen, InflationVote, MiningReservation } from "../typechain-types";
+import { mine, takeSnapshot, time } from "@nomicfoundation/hardhat-network-helpers";
+import { getAddress, toBeHex, type ContractTransactionResponse, type Signer } from "ethers";
+import SuiteModule from "../deploy/modules/Suite";
+import { buildEpoch, type BuiltEpoch, type ComputeEntry } from "./lib/epoch";
+import type { ComputeRewards, DataGen, InflationVote, MiningReservation, ValidatorStaking } from "../typechain-types";
 
 const DAY = 86_400n;
 const DG = 10n ** 18n;
 
+/** A published figure to compare with: `low`..`high` gas (equal for a single figure). */
+interface Anchor {
+  name: string;
+  low: number;
+  high: number;
+}
+const UNISWAP_CLAIM: Anchor = { name: "Uniswap MerkleDistributor claim", low: 69_000, high: 85_000 };
+const SYNTHETIX_STAKE: Anchor = { name: "Synthetix stake", low: 102_000, high: 102_000 };
+const ETH_DEPOSIT: Anchor = { name: "Ethereum deposit contract deposit", low: 143_000, high: 143_000 };
+const DATAGEN_RELEASE: Anchor = { name: "original Datagen releaseDataGen", low: 64_000, high: 99_000 };
+
 interface Row {
+  section: string;
   operation: string;
   gas: bigint;
-  anchor: string;
+  target?: string;
+  anchor?: Anchor;
 }
 const rows: Row[] = [];
+let section = "";
 
-async function measure(operation: string, anchor: string, tx: Promise<ContractTransactionResponse>) {
+async function measure(operation: string, tx: Promise<ContractTransactionResponse>, extra: Partial<Row> = {}) {
   const receipt = await (await tx).wait();
   if (!receipt) throw new Error(`no receipt for ${operation}`);
-  rows.push({ operation, gas: receipt.gasUsed, anchor });
+  rows.push({ section, operation, gas: receipt.gasUsed, ...extra });
   return receipt.gasUsed;
 }
 
+/** Moves the chain's clock to `timestamp` unless it is already there or later. */
+async function advanceTo(timestamp: bigint) {
+  if (BigInt(await time.latest()) < timestamp) await time.increaseTo(timestamp);
+}
+
+function progress(message: string) {
+  process.stdout.write(`  … ${message}\n`);
+}
+
+/** The ratio to the anchor: gas over the anchor's low end (the harder comparison). */
+function ratio(row: Row): string {
+  return row.anchor ? (Number(row.gas) / row.anchor.low).toFixed(2) : "";
+}
+
+function anchorText(anchor?: Anchor): string {
+  if (!anchor) return "";
+  const fmt = (n: number) => `${Math.round(n / 1000)}k`;
+  return `${anchor.name} ${anchor.low === anchor.high ? `~${fmt(anchor.low)}` : `${fmt(anchor.low)}–${fmt(anchor.high)}`}`;
+}
+
+async function permitSignature(token: DataGen, owner: Signer, spender: string, value: bigint, deadline: bigint) {
+  const ownerAddress = await owner.getAddress();
+  const domain = {
+    name: "DataGen",
+    version: "1",
+    chainId: (await ethers.provider.getNetwork()).chainId,
+    verifyingContract: await token.getAddress(),
+  };
+  const types = {
+    Permit: [
+      { name: "owner", type: "address" },
+      { name: "spender", type: "address" },
+      { name: "value", type: "uint256" },
+      { name: "nonce", type: "uint256" },
+      { name: "deadline", type: "uint256" },
+    ],
+  };
+  const message = { owner: ownerAddress, spender, value, nonce: await token.nonces(ownerAddress), deadline };
+  return ethers.Signature.from(await owner.signTypedData(domain, types, message));
+}
+
 async function main() {
-  const [deployer, beneficiary, alice, bob] = await ethers.getSigners();
+  const signers = await ethers.getSigners();
+  const [, oracle, guardian, alice, bob, v1, v2, v3, v4, v5] = signers;
   const releaseStart = BigInt(await time.latest()) + DAY;
-  const deployed = await ignition.deploy(CoreModule, {
-    parameters: { Core: { releaseStart, initialBurnBps: 0n, quorumBps: 100n } },
+  console.log("Deploying the suite through deploy/modules/Suite.ts …");
+  const deployed = await ignition.deploy(SuiteModule, {
+    parameters: {
+      Core: { releaseStart, initialBurnBps: 0n, quorumBps: 100n },
+      Suite: { oracle: oracle.address, guardian: guardian.address },
+    },
   });
   const token = deployed.token as unknown as DataGen;
   const reservation = deployed.reservation as unknown as MiningReservation;
   const vote = deployed.inflationVote as unknown as InflationVote;
-  await (await reservation.setBeneficiary(beneficiary.address)).wait();
-  await (await token.transfer(alice.address, 1_000_000n * DG)).wait();
-  await (await token.transfer(bob.address, 1_000_000n * DG)).wait();
+  const staking = deployed.staking as unknown as ValidatorStaking;
+  const rewards = deployed.computeRewards as unknown as ComputeRewards;
+  const minStake = await staking.minStake();
+  for (const holder of [alice, bob, v1, v2, v3, v4, v5]) await (await token.transfer(holder.address, 1_000_000n * DG)).wait();
 
   // --- token ---
-  await measure("DG transfer (to a holder with a balance)", "ERC-20 transfer ~35-52k", token.connect(alice).transfer(bob.address, DG));
-  const deadline = BigInt(await time.latest()) + DAY;
-  const nonce = await token.nonces(alice.address);
-  const domain = { name: "DataGen", version: "1", chainId: (await ethers.provider.getNetwork()).chainId, verifyingContract: await token.getAddress() };
-  const types = { Permit: [
-    { name: "owner", type: "address" }, { name: "spender", type: "address" }, { name: "value", type: "uint256" },
-    { name: "nonce", type: "uint256" }, { name: "deadline", type: "uint256" },
-  ] };
-  const sig = ethers.Signature.from(await alice.signTypedData(domain, types, { owner: alice.address, spender: bob.address, value: DG, nonce, deadline }));
-  await measure("DG permit (EIP-2612)", "OZ permit ~75-80k", token.connect(bob).permit(alice.address, bob.address, DG, deadline, sig.v, sig.r, sig.s));
+  section = "token";
+  progress("token");
+  await measure("DG transfer (to a holder with a balance)", token.connect(alice).transfer(bob.address, DG));
+  {
+    const deadline = BigInt(await time.latest()) + DAY;
+    const sig = await permitSignature(token, alice, bob.address, DG, deadline);
+    await measure("DG permit (EIP-2612)", token.connect(bob).permit(alice.address, bob.address, DG, deadline, sig.v, sig.r, sig.s));
+  }
 
   // --- release: each case from the same snapshot: one earlier release, then the measured one ---
+  section = "release";
+  progress("release on days 1, 5000, 80000 and after a 10-year gap");
   const releaseCases: [string, bigint, bigint][] = [
     ["release() on day 1 (after day 0)", 0n, 1n],
     ["release() on day 5000 (after day 4999)", 4999n, 5000n],
@@ -66,7 +129,7 @@ async function main() {
     await time.increaseTo(releaseStart + previousDay * DAY);
     await (await reservation.release()).wait();
     await time.increaseTo(releaseStart + day * DAY);
-    await measure(label, "Datagen releaseDataGen 64-99k", reservation.release());
+    await measure(label, reservation.release(), { target: "≤ 60k, flat", anchor: DATAGEN_RELEASE });
     await beforeRelease.restore();
   }
   // The same calls through a probe that reads gasleft() around release(): execution gas without the
@@ -76,38 +139,146 @@ async function main() {
     await (await reservation.release()).wait();
     await time.increaseTo(releaseStart + day * DAY);
     const gasInside = await probe.measureRelease.staticCall(await reservation.getAddress());
-    rows.push({ operation: `${label}, execution only (no refund)`, gas: gasInside, anchor: "flat within 2%" });
+    rows.push({ section, operation: `${label}, execution only (no refund)`, gas: gasInside, target: "flat within 2%" });
     await beforeRelease.restore();
   }
 
   // --- vote ---
+  section = "inflation vote";
+  progress("inflation vote");
+  const voteSnapshot = await takeSnapshot();
   const voteAddress = await vote.getAddress();
   await (await token.connect(alice).approve(voteAddress, ethers.MaxUint256)).wait();
   await (await token.connect(bob).approve(voteAddress, ethers.MaxUint256)).wait();
   await time.increaseTo(releaseStart);
-  await measure("propose", "-", vote.connect(alice).propose(2_500n, 7n * DAY));
-  await measure("back (first backer)", "-", vote.connect(alice).back(1n, 40_000n * DG));
-  await measure("back (fills the pool, opens the vote)", "-", vote.connect(bob).back(1n, 60_000n * DG));
-  await measure("vote (first lock)", "-", vote.connect(alice).vote(1n, true, 200_000n * DG));
-  await measure("vote (second voter)", "-", vote.connect(bob).vote(1n, true, 200_000n * DG));
+  await measure("propose", vote.connect(alice).propose(2_500n, 7n * DAY));
+  await measure("back (first backer)", vote.connect(alice).back(1n, 40_000n * DG));
+  await measure("back (fills the pool, opens the vote)", vote.connect(bob).back(1n, 60_000n * DG));
+  await measure("vote (first lock)", vote.connect(alice).vote(1n, true, 200_000n * DG), { target: "≤ 90k" });
+  await measure("vote (second voter)", vote.connect(bob).vote(1n, true, 200_000n * DG), { target: "≤ 90k" });
   await time.increase(7n * DAY);
-  await measure("settle (passed: releases, sets burnBps)", "-", vote.settle(1n));
-  await measure("withdraw (backing + lock)", "-", vote.connect(alice).withdraw(1n));
+  await measure("settle (passed: releases, sets burnBps)", vote.settle(1n));
+  await measure("withdraw (backing + lock)", vote.connect(alice).withdraw(1n));
+  await voteSnapshot.restore();
 
-  const width = Math.max(...rows.map((r) => r.operation.length));
-  const lines = [
-    `| operation | gas | anchor |`,
-    `|---|---:|---|`,
-    ...rows.map((r) => `| ${r.operation} | ${r.gas.toLocaleString("en-US")} | ${r.anchor} |`),
+  // --- staking ---
+  section = "validator staking";
+  progress("staking");
+  const stakingAddress = await staking.getAddress();
+  for (const v of [v1, v2, v3, v4, v5]) await (await token.connect(v).approve(stakingAddress, ethers.MaxUint256)).wait();
+  await measure("stake (first validator ever)", staking.connect(v1).stake(minStake), { target: "≤ 100k", anchor: SYNTHETIX_STAKE });
+  await measure("stake (new validator, allowance set)", staking.connect(v2).stake(minStake), { target: "≤ 100k", anchor: SYNTHETIX_STAKE });
+  await measure("stake (top-up)", staking.connect(v2).stake(minStake), { anchor: SYNTHETIX_STAKE });
+  await (await token.connect(v3).approve(stakingAddress, 0n)).wait();
+  {
+    const deadline = BigInt(await time.latest()) + DAY;
+    const sig = await permitSignature(token, v3, stakingAddress, minStake, deadline);
+    await measure("stakeWithPermit (new validator, one transaction)", staking.connect(v3).stakeWithPermit(minStake, deadline, sig.v, sig.r, sig.s), {
+      anchor: ETH_DEPOSIT,
+    });
+  }
+  await (await staking.connect(v4).stake(minStake)).wait(); // admitted before epoch 0, like v1..v3
+  const unbondSnapshot = await takeSnapshot();
+  await measure("requestUnbond (part, stays Active)", staking.connect(v2).requestUnbond(minStake));
+  await unbondSnapshot.restore();
+  await measure("requestUnbond (everything, leaves the active set)", staking.connect(v2).requestUnbond(2n * minStake));
+  await time.increase(await staking.cooldown());
+  await measure("withdraw (after the cooldown)", staking.connect(v2).withdraw());
+  await (await staking.connect(v2).stake(minStake)).wait(); // v2 back (its first admission time is kept)
+
+  // --- rewards ---
+  section = "compute rewards";
+  progress("building a 100,000-leaf epoch tree");
+  const distributor = await rewards.getAddress();
+  const chainId = (await ethers.provider.getNetwork()).chainId;
+  const validators = [v1, v2, v3, v4];
+  const epochEntries = (extra: number): ComputeEntry[] => {
+    const entries: ComputeEntry[] = validators.map((v) => ({ validator: v.address, compute: 1_000n }));
+    for (let i = 0; i < extra; i++) entries.push({ validator: getAddress(toBeHex(0x10000n + BigInt(i), 20)), compute: BigInt(1 + (i % 997)) });
+    return entries;
+  };
+  const build = (epoch: bigint, entries: ComputeEntry[]): BuiltEpoch => buildEpoch({ chainId, distributor, epoch, entries });
+  const genesis = await rewards.genesis();
+  const epochDuration = await rewards.epochDuration();
+  const challengeWindow = await rewards.challengeWindow();
+  const postAndActivate = async (epoch: bigint, built: BuiltEpoch) => {
+    await advanceTo(genesis + (epoch + 1n) * epochDuration);
+    await (await rewards.connect(oracle).postRoot(epoch, built.root, built.totalCompute)).wait();
+    await time.increase(challengeWindow);
+  };
+  // Steady state: every validator claimed once (bitmap word and DG balance non-zero); one leaf stays
+  // unclaimed so the distributor holds DG.
+  const epoch0 = build(0n, [...epochEntries(0), { validator: v5.address, compute: 1_000n }]);
+  await postAndActivate(0n, epoch0);
+  for (const v of validators) await (await rewards.connect(v).claimEpoch(0n, 1_000n, epoch0.proofs[v.address].proof)).wait();
+  const big = build(1n, epochEntries(99_996));
+  const small = build(1n, epochEntries(6));
+  const postSnapshot = await takeSnapshot();
+  await advanceTo(genesis + 2n * epochDuration);
+  await measure("postRoot, 10 validators", rewards.connect(oracle).postRoot(1n, small.root, small.totalCompute), { target: "same for any N" });
+  await postSnapshot.restore();
+  await advanceTo(genesis + 2n * epochDuration);
+  await measure("postRoot, 100,000 validators", rewards.connect(oracle).postRoot(1n, big.root, big.totalCompute), { target: "same for any N" });
+  await time.increase(challengeWindow);
+  const deep = validators.find((v) => big.proofs[v.address].proof.length === 17);
+  if (!deep) throw new Error("no validator with a 17-hash proof in the 100,000-leaf tree");
+  await measure(
+    "claimEpoch, one epoch, 100,000-leaf tree (17-hash proof)",
+    rewards.connect(deep).claimEpoch(1n, 1_000n, big.proofs[deep.address].proof),
+    { target: "≤ 75k", anchor: UNISWAP_CLAIM },
+  );
+  const other = validators.find((v) => v !== deep)!;
+  await measure(
+    `claim([1 epoch]), 100,000-leaf tree (${big.proofs[other.address].proof.length}-hash proof)`,
+    rewards.connect(other).claim([{ epoch: 1n, compute: 1_000n, proof: big.proofs[other.address].proof }]),
+    { anchor: UNISWAP_CLAIM },
+  );
+  progress("ten more epochs");
+  const tenSmall: BuiltEpoch[] = [];
+  for (let e = 2n; e <= 11n; e++) {
+    const built = build(e, epochEntries(6));
+    tenSmall.push(built);
+    await postAndActivate(e, built);
+  }
+  const smallLeaf = (built: BuiltEpoch, epoch: bigint, v: Signer & { address: string }) => ({
+    epoch,
+    compute: 1_000n,
+    proof: built.proofs[v.address].proof,
+  });
+  await measure("claimEpoch, one epoch, 10-leaf tree", rewards.connect(v1).claimEpoch(2n, 1_000n, tenSmall[0].proofs[v1.address].proof), {
+    target: "≤ 75k",
+    anchor: UNISWAP_CLAIM,
+  });
+  const tenGas = await measure(
+    "claim, ten epochs in one call (10-leaf trees)",
+    rewards.connect(v2).claim(tenSmall.map((built, i) => smallLeaf(built, BigInt(i) + 2n, v2))),
+  );
+  const oneGas = await measure("claim, one epoch in a list (10-leaf tree)", rewards.connect(v3).claim([smallLeaf(tenSmall[0], 2n, v3)]));
+  rows.push({ section, operation: "claim: each extra epoch in a batch ((ten − one) / 9)", gas: (tenGas - oneGas) / 9n, target: "≤ 40k" });
+  await mine(1);
+
+  // --- table ---
+  const header = ["section", "operation", "gas", "target", "anchor", "ratio"];
+  const body = rows.map((r) => [r.section, r.operation, r.gas.toLocaleString("en-US"), r.target ?? "", anchorText(r.anchor), ratio(r)]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 2 || i === 5 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join("  ");
+  console.log(`\n${line(header)}\n${widths.map((w) => "-".repeat(w)).join("  ")}\n${body.map(line).join("\n")}`);
+  const markdown = [
+    `| ${header.join(" | ")} |`,
+    "|---|---|---:|---|---|---:|",
+    ...body.map((b) => `| ${b.join(" | ")} |`),
   ];
-  console.log(rows.map((r) => `${r.operation.padEnd(width)}  ${r.gas.toString().padStart(8)}  ${r.anchor}`).join("\n"));
   const out = path.join(__dirname, "..", "bench", "gas.md");
+  fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(
     out,
-    `# Gas benchmark\n\nMeasured by \`npm run bench\` on the embedded Hardhat network (solc 0.8.28, optimizer 10,000 runs, evm cancun), network ${network.name}.\n\n${lines.join("\n")}\n`,
+    "# Gas benchmark\n\n" +
+      `Measured by \`npm run bench\` on the embedded Hardhat network (${network.name}; solc 0.8.28, optimizer 10,000 runs, evm cancun). ` +
+      "Gas is a receipt's `gasUsed` (intrinsic and calldata gas included, refunds deducted) unless the row says otherwise. " +
+      "The ratio is the gas over the anchor's low end.\n\n" +
+      `${markdown.join("\n")}\n`,
   );
   console.log(`\nwritten to ${path.relative(process.cwd(), out)}`);
-  void deployer;
 }
 
 main().catch((error: unknown) => {
