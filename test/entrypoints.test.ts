@@ -1,0 +1,253 @@
+/**
+ * Pins the set of state-changing functions of every contract of the suite and who may call each,
+ * so that a new entry point cannot appear unreviewed: adding, removing or renaming one fails the
+ * first test; a restricted function that an outsider can call fails the second.
+ */
+import { expect } from "chai";
+import { artifacts } from "hardhat";
+import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { ZeroHash, type BaseContract, type ContractTransactionResponse } from "ethers";
+import { deploySuite, type Suite } from "./helpers/suite";
+
+/** Who may call a function. */
+type Caller =
+  | "anyone"
+  | "owner" // Ownable2Step owner
+  | "pending owner"
+  | "inflation vote" // the InflationVote contract
+  | "default admin" // AccessControlDefaultAdminRules DEFAULT_ADMIN_ROLE
+  | "pending default admin"
+  | "role admin" // the admin role of the role given
+  | "role holder itself" // renounceRole: only for the caller's own account
+  | "ORACLE_ROLE"
+  | "GUARDIAN_ROLE"
+  | "SLASHER_ROLE";
+
+const OWNABLE_2STEP: Record<string, Caller> = {
+  "acceptOwnership()": "pending owner",
+  "renounceOwnership()": "owner",
+  "transferOwnership(address)": "owner",
+};
+
+const DEFAULT_ADMIN_RULES: Record<string, Caller> = {
+  "acceptDefaultAdminTransfer()": "pending default admin",
+  "beginDefaultAdminTransfer(address)": "default admin",
+  "cancelDefaultAdminTransfer()": "default admin",
+  "changeDefaultAdminDelay(uint48)": "default admin",
+  "rollbackDefaultAdminDelay()": "default admin",
+  "grantRole(bytes32,address)": "role admin",
+  "revokeRole(bytes32,address)": "role admin",
+  "renounceRole(bytes32,address)": "role holder itself",
+};
+
+/** Every non-view function of each contract, with who may call it. */
+const ENTRY_POINTS: Record<string, Record<string, Caller>> = {
+  DataGen: {
+    ...OWNABLE_2STEP,
+    "approve(address,uint256)": "anyone",
+    "burn(uint256)": "anyone",
+    "burnFrom(address,uint256)": "anyone", // within the allowance the holder gave
+    "permit(address,address,uint256,uint256,uint8,bytes32,bytes32)": "anyone", // with the holder's signature
+    "transfer(address,uint256)": "anyone",
+    "transferFrom(address,address,uint256)": "anyone", // within the allowance
+  },
+  MiningReservation: {
+    ...OWNABLE_2STEP,
+    "fund()": "anyone", // once, pulling exactly the reserve from the caller
+    "release()": "anyone",
+    "recoverStrayTokens(address)": "owner",
+    "setBeneficiary(address)": "owner", // once
+    "setInflationVote(address)": "owner", // once
+    "setBurnBps(uint256)": "inflation vote",
+  },
+  InflationVote: {
+    "back(uint256,uint256)": "anyone",
+    "propose(uint256,uint256)": "anyone",
+    "settle(uint256)": "anyone",
+    "vote(uint256,bool,uint256)": "anyone",
+    "withdraw(uint256)": "anyone", // its own pooled and locked DG
+    "withdrawBacking(uint256,uint256)": "anyone", // its own backing
+  },
+  ValidatorStaking: {
+    ...DEFAULT_ADMIN_RULES,
+    "stake(uint256)": "anyone",
+    "stakeWithPermit(uint256,uint256,uint8,bytes32,bytes32)": "anyone",
+    "requestUnbond(uint256)": "anyone", // its own stake
+    "withdraw()": "anyone", // its own stake
+    "recordExposure(uint256,address)": "SLASHER_ROLE",
+    "slash(uint256,address,uint256,address)": "SLASHER_ROLE",
+    "closeExposure(uint256,address)": "SLASHER_ROLE",
+    "setSlashRewardBps(uint256)": "default admin",
+  },
+  ComputeRewards: {
+    ...DEFAULT_ADMIN_RULES,
+    "claim((uint256,uint256,bytes32[])[])": "anyone", // its own leaves
+    "claimEpoch(uint256,uint256,bytes32[])": "anyone", // its own leaf
+    "claimFor(address,(uint256,uint256,bytes32[])[])": "anyone", // pays the validator, never the caller
+    "forfeit(uint256,address,uint256,bytes32[])": "anyone", // only leaves that can never be claimed
+    "postRoot(uint256,bytes32,uint256)": "ORACLE_ROLE",
+    "revokeRoot(uint256)": "GUARDIAN_ROLE",
+  },
+};
+
+interface AbiParam {
+  type: string;
+  components?: AbiParam[];
+}
+interface AbiEntry {
+  type: string;
+  name?: string;
+  stateMutability?: string;
+  inputs?: AbiParam[];
+}
+
+function paramType(param: AbiParam): string {
+  if (param.type.startsWith("tuple")) {
+    return `(${(param.components ?? []).map(paramType).join(",")})${param.type.slice("tuple".length)}`;
+  }
+  return param.type;
+}
+
+async function stateChangingFunctions(contractName: string): Promise<string[]> {
+  const { abi } = await artifacts.readArtifact(contractName);
+  return (abi as AbiEntry[])
+    .filter((f) => f.type === "function" && f.stateMutability !== "view" && f.stateMutability !== "pure")
+    .map((f) => `${f.name}(${(f.inputs ?? []).map(paramType).join(",")})`)
+    .sort();
+}
+
+describe("entry points: the set of state-changing functions and who may call each", function () {
+  for (const [contractName, pinned] of Object.entries(ENTRY_POINTS)) {
+    it(`${contractName}: exactly the reviewed functions`, async function () {
+      expect(await stateChangingFunctions(contractName)).to.deep.equal(Object.keys(pinned).sort());
+    });
+  }
+
+  describe("an outsider is refused every restricted function", function () {
+    type Refusal = [BaseContract, string, Promise<ContractTransactionResponse>, unknown[]];
+    type Call = (s: Suite) => Refusal | Promise<Refusal>;
+    /** One call per restricted function, made by `outsider`; [contract, error, tx, error args]. */
+    const calls: Record<string, Record<string, Call>> = {
+      DataGen: {
+        "acceptOwnership()": (s) => [s.token, "OwnableUnauthorizedAccount", s.token.connect(s.outsider).acceptOwnership(), [s.outsider.address]],
+        "renounceOwnership()": (s) => [s.token, "OwnableUnauthorizedAccount", s.token.connect(s.outsider).renounceOwnership(), [s.outsider.address]],
+        "transferOwnership(address)": (s) => [
+          s.token,
+          "OwnableUnauthorizedAccount",
+          s.token.connect(s.outsider).transferOwnership(s.outsider.address),
+          [s.outsider.address],
+        ],
+      },
+      MiningReservation: {
+        "acceptOwnership()": (s) => [s.reservation, "OwnableUnauthorizedAccount", s.reservation.connect(s.outsider).acceptOwnership(), [s.outsider.address]],
+        "renounceOwnership()": (s) => [s.reservation, "OwnableUnauthorizedAccount", s.reservation.connect(s.outsider).renounceOwnership(), [s.outsider.address]],
+        "transferOwnership(address)": (s) => [
+          s.reservation,
+          "OwnableUnauthorizedAccount",
+          s.reservation.connect(s.outsider).transferOwnership(s.outsider.address),
+          [s.outsider.address],
+        ],
+        "recoverStrayTokens(address)": (s) => [
+          s.reservation,
+          "OwnableUnauthorizedAccount",
+          s.reservation.connect(s.outsider).recoverStrayTokens(s.outsider.address),
+          [s.outsider.address],
+        ],
+        "setBeneficiary(address)": (s) => [
+          s.reservation,
+          "OwnableUnauthorizedAccount",
+          s.reservation.connect(s.outsider).setBeneficiary(s.outsider.address),
+          [s.outsider.address],
+        ],
+        "setInflationVote(address)": (s) => [
+          s.reservation,
+          "OwnableUnauthorizedAccount",
+          s.reservation.connect(s.outsider).setInflationVote(s.outsider.address),
+          [s.outsider.address],
+        ],
+        "setBurnBps(uint256)": (s) => [s.reservation, "MiningReservationUnauthorized", s.reservation.connect(s.outsider).setBurnBps(2_000n), [s.outsider.address]],
+      },
+      ValidatorStaking: {
+        ...adminRulesCalls((s) => s.staking),
+        "recordExposure(uint256,address)": async (s) =>
+          roleRefusal(s.staking, await s.staking.SLASHER_ROLE(), s.outsider.address, s.staking.connect(s.outsider).recordExposure(1n, s.validators[0].address)),
+        "slash(uint256,address,uint256,address)": async (s) =>
+          roleRefusal(
+            s.staking,
+            await s.staking.SLASHER_ROLE(),
+            s.outsider.address,
+            s.staking.connect(s.outsider).slash(1n, s.validators[0].address, 1n, s.outsider.address),
+          ),
+        "closeExposure(uint256,address)": async (s) =>
+          roleRefusal(s.staking, await s.staking.SLASHER_ROLE(), s.outsider.address, s.staking.connect(s.outsider).closeExposure(1n, s.validators[0].address)),
+        "setSlashRewardBps(uint256)": (s) => roleRefusal(s.staking, ZeroHash, s.outsider.address, s.staking.connect(s.outsider).setSlashRewardBps(1n)),
+      },
+      ComputeRewards: {
+        ...adminRulesCalls((s) => s.rewards),
+        "postRoot(uint256,bytes32,uint256)": async (s) =>
+          roleRefusal(s.rewards, await s.rewards.ORACLE_ROLE(), s.outsider.address, s.rewards.connect(s.outsider).postRoot(0n, ZeroHash, 1n)),
+        "revokeRoot(uint256)": async (s) =>
+          roleRefusal(s.rewards, await s.rewards.GUARDIAN_ROLE(), s.outsider.address, s.rewards.connect(s.outsider).revokeRoot(0n)),
+      },
+    };
+
+    for (const [contractName, pinned] of Object.entries(ENTRY_POINTS)) {
+      const restricted = Object.entries(pinned).filter(([, who]) => who !== "anyone");
+      if (restricted.length === 0) continue;
+      it(`${contractName}: ${restricted.length} restricted functions`, async function () {
+        const s = await loadFixture(deploySuite);
+        const table = calls[contractName] ?? {};
+        expect(Object.keys(table).sort(), "one refusal case per restricted function").to.deep.equal(restricted.map(([sig]) => sig).sort());
+        for (const [signature, make] of Object.entries(table)) {
+          const [contract, error, tx, args] = await make(s);
+          await expect(tx, signature).to.be.revertedWithCustomError(contract, error).withArgs(...args);
+        }
+      });
+    }
+  });
+});
+
+function roleRefusal(
+  contract: BaseContract,
+  role: string,
+  account: string,
+  tx: Promise<ContractTransactionResponse>,
+): [BaseContract, string, Promise<ContractTransactionResponse>, unknown[]] {
+  return [contract, "AccessControlUnauthorizedAccount", tx, [account, role]];
+}
+
+/** A role other than the default admin's (whose renouncement has its own delayed path). */
+const ANY_ROLE = `0x${"00".repeat(31)}01`;
+
+type AdminRulesContract = Suite["staking"] | Suite["rewards"];
+
+/** Refusal cases for the AccessControlDefaultAdminRules functions of `pick(s)`. */
+function adminRulesCalls(pick: (s: Suite) => AdminRulesContract) {
+  type Result = [BaseContract, string, Promise<ContractTransactionResponse>, unknown[]];
+  return {
+    "acceptDefaultAdminTransfer()": (s: Suite): Result => [
+      pick(s),
+      "AccessControlInvalidDefaultAdmin",
+      pick(s).connect(s.outsider).acceptDefaultAdminTransfer(),
+      [s.outsider.address],
+    ],
+    "beginDefaultAdminTransfer(address)": (s: Suite): Result =>
+      roleRefusal(pick(s), ZeroHash, s.outsider.address, pick(s).connect(s.outsider).beginDefaultAdminTransfer(s.outsider.address)),
+    "cancelDefaultAdminTransfer()": (s: Suite): Result =>
+      roleRefusal(pick(s), ZeroHash, s.outsider.address, pick(s).connect(s.outsider).cancelDefaultAdminTransfer()),
+    "changeDefaultAdminDelay(uint48)": (s: Suite): Result =>
+      roleRefusal(pick(s), ZeroHash, s.outsider.address, pick(s).connect(s.outsider).changeDefaultAdminDelay(1n)),
+    "rollbackDefaultAdminDelay()": (s: Suite): Result =>
+      roleRefusal(pick(s), ZeroHash, s.outsider.address, pick(s).connect(s.outsider).rollbackDefaultAdminDelay()),
+    "grantRole(bytes32,address)": (s: Suite): Result =>
+      roleRefusal(pick(s), ZeroHash, s.outsider.address, pick(s).connect(s.outsider).grantRole(ANY_ROLE, s.outsider.address)),
+    "revokeRole(bytes32,address)": (s: Suite): Result =>
+      roleRefusal(pick(s), ZeroHash, s.outsider.address, pick(s).connect(s.outsider).revokeRole(ANY_ROLE, s.deployer.address)),
+    "renounceRole(bytes32,address)": (s: Suite): Result => [
+      pick(s),
+      "AccessControlBadConfirmation",
+      pick(s).connect(s.outsider).renounceRole(ANY_ROLE, s.deployer.address),
+      [],
+    ],
+  };
+}
