@@ -9,9 +9,9 @@ import path from "node:path";
 import { ethers, ignition, network } from "hardhat";
 import { mine, takeSnapshot, time } from "@nomicfoundation/hardhat-network-helpers";
 import { getAddress, toBeHex, type ContractTransactionResponse, type Signer } from "ethers";
-import SuiteModule from "../deploy/modules/Suite";
+import CrossCheckModule from "../deploy/modules/CrossCheck";
 import { buildEpoch, type BuiltEpoch, type ComputeEntry } from "./lib/epoch";
-import type { ComputeRewards, DataGen, InflationVote, MiningReservation, ValidatorStaking } from "../typechain-types";
+import type { ComputeRewards, CrossCheck, DataGen, InflationVote, MiningReservation, ValidatorStaking } from "../typechain-types";
 
 const DAY = 86_400n;
 const DG = 10n ** 18n;
@@ -89,11 +89,12 @@ async function main() {
   const signers = await ethers.getSigners();
   const [, oracle, guardian, alice, bob, v1, v2, v3, v4, v5] = signers;
   const releaseStart = BigInt(await time.latest()) + DAY;
-  console.log("Deploying the suite through deploy/modules/Suite.ts …");
-  const deployed = await ignition.deploy(SuiteModule, {
+  console.log("Deploying the suite through deploy/modules/CrossCheck.ts …");
+  const deployed = await ignition.deploy(CrossCheckModule, {
     parameters: {
       Core: { releaseStart, initialBurnBps: 0n, quorumBps: 100n },
       Suite: { oracle: oracle.address, guardian: guardian.address },
+      CrossCheck: { coordinator: oracle.address },
     },
   });
   const token = deployed.token as unknown as DataGen;
@@ -101,8 +102,10 @@ async function main() {
   const vote = deployed.inflationVote as unknown as InflationVote;
   const staking = deployed.staking as unknown as ValidatorStaking;
   const rewards = deployed.computeRewards as unknown as ComputeRewards;
+  const crossCheck = deployed.crossCheck as unknown as CrossCheck;
   const minStake = await staking.minStake();
-  for (const holder of [alice, bob, v1, v2, v3, v4, v5]) await (await token.transfer(holder.address, 1_000_000n * DG)).wait();
+  for (const holder of [alice, bob]) await (await token.transfer(holder.address, 1_000_000n * DG)).wait();
+  for (const holder of [v1, v2, v3, v4, v5]) await (await token.transfer(holder.address, 100_000n * DG)).wait();
 
   // --- token ---
   section = "token";
@@ -256,6 +259,83 @@ async function main() {
   const oneGas = await measure("claim, one epoch in a list (10-leaf tree)", rewards.connect(v3).claim([smallLeaf(tenSmall[0], 2n, v3)]));
   rows.push({ section, operation: "claim: each extra epoch in a batch ((ten − one) / 9)", gas: (tenGas - oneGas) / 9n, target: "≤ 40k" });
   await mine(1);
+
+  // --- cross-check ---
+  section = "cross-check";
+  progress("cross-checks with 10 and 1,000 Active validators");
+  const joiners = signers.slice(10, 16);
+  for (const j of joiners) {
+    await (await token.transfer(j.address, minStake)).wait();
+    await (await token.connect(j).approve(stakingAddress, minStake)).wait();
+    await (await staking.connect(j).stake(minStake)).wait();
+  }
+  if ((await staking.activeValidatorCount()) !== 10n) throw new Error("expected 10 Active validators");
+  const user = signers[16];
+  const coordinator = crossCheck.connect(oracle);
+  const RESULT = ethers.id("the correct result");
+  const WRONG = ethers.id("a wrong result");
+  /** A validator still Active (a slashed checker at the minimum stake is expelled). */
+  const activeValidator = async (): Promise<Signer & { address: string }> => {
+    for (const v of [v1, v2, v3, v4, ...joiners]) if ((await staking.validatorInfo(v.address)).status === 1n) return v;
+    throw new Error("no Active validator left");
+  };
+  /** Opens a check of task `n` paired with an Active validator, draws it; returns the id, paired and checkers. */
+  const openCheck = async (n: number) => {
+    const label = `${(await staking.activeValidatorCount()).toLocaleString("en-US")} Active validators`;
+    const task = ethers.id(`bench-task-${n}`);
+    const paired = await activeValidator();
+    await measure(`open (${label})`, coordinator.open(task, user.address, paired.address));
+    const checkId = await crossCheck.checkCount();
+    await mine(1);
+    await measure(`draw three checkers (${label})`, crossCheck.draw(checkId), { target: "same for any N" });
+    const checkers = (await crossCheck.checkInfo(checkId)).drawn.slice(0, 3);
+    return { checkId, parties: [user.address, paired.address, ...checkers] };
+  };
+  /** Commits and reveals every party's hash (the checkers' from `said`), measuring one commit and one reveal. */
+  const play = async (checkId: bigint, parties: string[], said: string[], measureOne: boolean) => {
+    const salt = ethers.id("bench salt");
+    for (const [i, party] of parties.entries()) {
+      const tx = crossCheck.connect(await ethers.getSigner(party)).commit(checkId, await crossCheck.commitmentOf(checkId, party, said[i], salt));
+      if (measureOne && i === parties.length - 1) await measure("commit (a checker)", tx);
+      else await (await tx).wait();
+    }
+    await advanceTo((await crossCheck.checkInfo(checkId)).commitDeadline + 1n);
+    for (const [i, party] of parties.entries()) {
+      const tx = crossCheck.connect(await ethers.getSigner(party)).reveal(checkId, said[i], salt);
+      if (measureOne && i === parties.length - 1) await measure("reveal (a checker)", tx);
+      else await (await tx).wait();
+    }
+    await advanceTo((await crossCheck.checkInfo(checkId)).revealDeadline + 1n);
+  };
+  {
+    const { checkId, parties } = await openCheck(1);
+    await play(checkId, parties, [RESULT, RESULT, RESULT, RESULT, RESULT], true);
+    await measure("finalize: pass (n1), closes 4 exposures", crossCheck.finalize(checkId));
+  }
+  {
+    const { checkId, parties } = await openCheck(2);
+    await play(checkId, parties, [RESULT, RESULT, RESULT, RESULT, WRONG], false);
+    await measure("finalize: one checker slashed (n3), 2 rewarded", crossCheck.finalize(checkId));
+  }
+  {
+    const { checkId, parties } = await openCheck(3);
+    await play(checkId, parties, [RESULT, RESULT, WRONG, WRONG, WRONG], false);
+    await measure("finalize: paired validator slashed (n2), 3 rewarded", crossCheck.finalize(checkId));
+  }
+  progress("990 more validators");
+  const swarm = await (await ethers.getContractFactory("StakerSwarm")).deploy();
+  await (await token.transfer(await swarm.getAddress(), 990n * minStake)).wait();
+  for (let made = 0; made < 990; made += 45) {
+    await (await swarm.spawn(stakingAddress, await token.getAddress(), 45, minStake)).wait();
+  }
+  // Top up to exactly 1,000: the checks above may have expelled validators at the minimum stake.
+  const missing = 1_000n - (await staking.activeValidatorCount());
+  if (missing > 0n) {
+    await (await token.transfer(await swarm.getAddress(), missing * minStake)).wait();
+    await (await swarm.spawn(stakingAddress, await token.getAddress(), missing, minStake)).wait();
+  }
+  if ((await staking.activeValidatorCount()) !== 1_000n) throw new Error("expected 1,000 Active validators");
+  await openCheck(4);
 
   // --- table ---
   const header = ["section", "operation", "gas", "target", "anchor", "ratio"];

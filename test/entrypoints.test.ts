@@ -7,7 +7,7 @@ import { expect } from "chai";
 import { artifacts } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { ZeroHash, type BaseContract, type ContractTransactionResponse } from "ethers";
-import { deploySuite, type Suite } from "./helpers/suite";
+import { deployCrossCheck, type CrossSuite as Suite } from "./helpers/crosscheck";
 
 /** Who may call a function. */
 type Caller =
@@ -21,7 +21,8 @@ type Caller =
   | "role holder itself" // renounceRole: only for the caller's own account
   | "ORACLE_ROLE"
   | "GUARDIAN_ROLE"
-  | "SLASHER_ROLE";
+  | "SLASHER_ROLE"
+  | "COORDINATOR_ROLE";
 
 const OWNABLE_2STEP: Record<string, Caller> = {
   "acceptOwnership()": "pending owner",
@@ -87,6 +88,14 @@ const ENTRY_POINTS: Record<string, Record<string, Caller>> = {
     "forfeit(uint256,address,uint256,bytes32[])": "anyone", // only leaves that can never be claimed
     "postRoot(uint256,bytes32,uint256)": "ORACLE_ROLE",
     "revokeRoot(uint256)": "GUARDIAN_ROLE",
+  },
+  CrossCheck: {
+    ...DEFAULT_ADMIN_RULES,
+    "open(bytes32,address,address)": "COORDINATOR_ROLE",
+    "draw(uint256)": "anyone", // from the seed block's hash only
+    "commit(uint256,bytes32)": "anyone", // only the parties of the check's current round
+    "reveal(uint256,bytes32,bytes32)": "anyone", // only the parties, their own commitment
+    "finalize(uint256)": "anyone", // after the reveal deadline
   },
 };
 
@@ -189,13 +198,23 @@ describe("entry points: the set of state-changing functions and who may call eac
         "revokeRoot(uint256)": async (s) =>
           roleRefusal(s.rewards, await s.rewards.GUARDIAN_ROLE(), s.outsider.address, s.rewards.connect(s.outsider).revokeRoot(0n)),
       },
+      CrossCheck: {
+        ...adminRulesCalls((s) => s.crossCheck),
+        "open(bytes32,address,address)": async (s) =>
+          roleRefusal(
+            s.crossCheck,
+            await s.crossCheck.COORDINATOR_ROLE(),
+            s.outsider.address,
+            s.crossCheck.connect(s.outsider).open(ZeroHash, s.outsider.address, s.validators[0].address),
+          ),
+      },
     };
 
     for (const [contractName, pinned] of Object.entries(ENTRY_POINTS)) {
       const restricted = Object.entries(pinned).filter(([, who]) => who !== "anyone");
       if (restricted.length === 0) continue;
       it(`${contractName}: ${restricted.length} restricted functions`, async function () {
-        const s = await loadFixture(deploySuite);
+        const s = await loadFixture(deployCrossCheck);
         const table = calls[contractName] ?? {};
         expect(Object.keys(table).sort(), "one refusal case per restricted function").to.deep.equal(restricted.map(([sig]) => sig).sort());
         for (const [signature, make] of Object.entries(table)) {
@@ -219,7 +238,7 @@ function roleRefusal(
 /** A role other than the default admin's (whose renouncement has its own delayed path). */
 const ANY_ROLE = `0x${"00".repeat(31)}01`;
 
-type AdminRulesContract = Suite["staking"] | Suite["rewards"];
+type AdminRulesContract = Suite["staking"] | Suite["rewards"] | Suite["crossCheck"];
 
 /** Refusal cases for the AccessControlDefaultAdminRules functions of `pick(s)`. */
 function adminRulesCalls(pick: (s: Suite) => AdminRulesContract) {

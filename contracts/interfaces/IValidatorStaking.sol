@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {ERC20Burnable} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Burnable.sol";
+
 /**
  * @title IValidatorStaking
  * @notice The validators' staking / slashing escrow (SPEC 5): validators stake DG to be admitted,
@@ -208,6 +210,10 @@ interface IValidatorStaking {
      * @return expelled true once expelled (final).
      */
     function rewardEligibility(address validator) external view returns (uint64 firstAdmittedAt, bool expelled);
+
+    /// @notice The DG token staked here.
+    /// @return the token.
+    function token() external view returns (ERC20Burnable);
 
     /// @notice The unbonding cooldown, in seconds.
     /// @return seconds between the last unbond request and the withdrawal.

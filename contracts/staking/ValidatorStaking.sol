@@ -71,7 +71,7 @@ contract ValidatorStaking is IValidatorStaking, AccessControlDefaultAdminRules {
     /// @notice Longest initial delay of a default-admin transfer, in seconds.
     uint256 public constant ADMIN_DELAY_UPPER_BOUND = 30 days;
 
-    /// @notice The DG token.
+    /// @inheritdoc IValidatorStaking
     ERC20Burnable public immutable token;
     /// @inheritdoc IValidatorStaking
     uint256 public immutable minStake;

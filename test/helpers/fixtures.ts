@@ -1,9 +1,12 @@
-import { ethers, ignition } from "hardhat";
+import hre, { ethers, ignition } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import CoreModule from "../../deploy/modules/Core";
 import type { DataGen, InflationVote, MiningReservation } from "../../typechain-types";
 
 export const DG = 10n ** 18n;
+/** True under `hardhat coverage`: the bytecode is instrumented, so gas pins do not apply. */
+export const IS_COVERAGE =
+  (hre as unknown as { __SOLIDITY_COVERAGE_RUNNING?: boolean }).__SOLIDITY_COVERAGE_RUNNING === true;
 export const DAY = 86_400n;
 export const TOTAL_SUPPLY = 30_000_000n * DG;
 export const RESERVE = 15_000_000n * DG;

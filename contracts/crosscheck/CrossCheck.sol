@@ -1,0 +1,488 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {AccessControlDefaultAdminRules} from
+    "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {ERC20Burnable} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Burnable.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {ICrossCheck} from "../interfaces/ICrossCheck.sol";
+import {IValidatorStaking} from "../interfaces/IValidatorStaking.sol";
+
+/**
+ * @title CrossCheck
+ * @notice The whitepaper's random cross-check (SPEC 6), holding the slasher role of the
+ * ValidatorStaking escrow. See {ICrossCheck} for the verdict table.
+ *
+ * Randomness: the checkers are drawn from the hash of the block after the one that opened the check
+ * (the fifth from the block after the one that declared the tie), mixed with the chain, this contract,
+ * the check id and the round in {_seed} — the one place a VRF would replace it. The coordinator
+ * cannot know that hash when it opens; a BSC block producer can bias it a little (by withholding its
+ * block), which the README discusses. The draw is O(1): `CHECKERS` (or one) uniform positions among
+ * the Active validators minus at most `MAX_EXCLUDED` excluded ones, mapped to set indices by skipping
+ * the excluded indices (kept sorted in a fixed-size memory array).
+ *
+ * Invariants:
+ * - every (check, validator) exposure recorded here is closed when the check is finalized;
+ * - this contract holds no DG between transactions: slash rewards are paid out or burned in the
+ *   transaction that receives them;
+ * - a validator is slashed at most once per check, by `slashBps` of the stake it had when it entered
+ *   the check (the escrow caps it there).
+ */
+contract CrossCheck is ICrossCheck, AccessControlDefaultAdminRules {
+    using SafeERC20 for IERC20;
+
+    /// @notice The role allowed to open checks (the network's coordinator, the "Heavy Chain" bridge).
+    bytes32 public constant COORDINATOR_ROLE = keccak256("COORDINATOR_ROLE");
+    /// @notice Checkers drawn per check (SPEC 6: three cross-checkers).
+    uint256 public constant CHECKERS = 3;
+    /// @notice Most validators excluded from a draw: the paired one, the user, the three checkers.
+    uint256 public constant MAX_EXCLUDED = 5;
+    /// @notice Blocks between the block that asks for a draw and the block whose hash seeds it.
+    uint256 public constant SEED_BLOCK_DELAY = 1;
+    /// @notice Basis-point denominator: 10,000 = 100%.
+    uint256 public constant BPS_DENOMINATOR = 10_000;
+    /// @notice Shortest commit or reveal window the constructor accepts, in seconds.
+    uint256 public constant WINDOW_LOWER_BOUND = 5 minutes;
+    /// @notice Longest commit or reveal window the constructor accepts, in seconds.
+    uint256 public constant WINDOW_UPPER_BOUND = 7 days;
+    /// @notice Smallest slash share the constructor accepts, in basis points.
+    uint256 public constant SLASH_BPS_LOWER_BOUND = 1;
+    /// @notice Longest initial delay of a default-admin transfer, in seconds.
+    uint256 public constant ADMIN_DELAY_UPPER_BOUND = 30 days;
+
+    /// @dev Bit of the paired validator in a party mask; checker `i` is bit `i + 1`, the fifth bit 4.
+    uint256 private constant PAIRED_BIT = 1;
+    /// @dev Party index of the fifth validator in a vote array.
+    uint256 private constant FIFTH = 4;
+
+    /// @notice The ValidatorStaking escrow (this contract must hold its SLASHER_ROLE).
+    IValidatorStaking public immutable staking;
+    /// @notice The DG token (the escrow's).
+    ERC20Burnable public immutable token;
+    /// @notice Seconds from a draw to the end of its round's commit window.
+    uint256 public immutable commitWindow;
+    /// @notice Seconds from the end of the commit window to the end of the reveal window.
+    uint256 public immutable revealWindow;
+    /// @notice Share of a validator's stake at entry that one proven fault slashes, in basis points.
+    uint256 public immutable slashBps;
+
+    /// @inheritdoc ICrossCheck
+    uint256 public checkCount;
+    /// @inheritdoc ICrossCheck
+    mapping(bytes32 taskId => uint256 checkId) public checkOfTask;
+
+    mapping(uint256 checkId => Check) private _checks;
+    mapping(uint256 checkId => mapping(address party => bytes32 commitment)) private _commitments;
+    mapping(uint256 checkId => mapping(address party => bytes32 resultHash)) private _reveals;
+
+    /**
+     * @param staking_ the ValidatorStaking escrow.
+     * @param commitWindow_ commit window, in [WINDOW_LOWER_BOUND, WINDOW_UPPER_BOUND] seconds.
+     * @param revealWindow_ reveal window, in [WINDOW_LOWER_BOUND, WINDOW_UPPER_BOUND] seconds.
+     * @param slashBps_ share of the stake at entry slashed per proven fault, in [SLASH_BPS_LOWER_BOUND, 10,000].
+     * @param admin the default admin (grants COORDINATOR_ROLE).
+     * @param adminDelay delay of a default-admin transfer, at most ADMIN_DELAY_UPPER_BOUND seconds.
+     */
+    constructor(
+        address staking_,
+        uint256 commitWindow_,
+        uint256 revealWindow_,
+        uint256 slashBps_,
+        address admin,
+        uint48 adminDelay
+    ) AccessControlDefaultAdminRules(adminDelay, _nonZero(admin)) {
+        if (staking_ == address(0)) revert CrossCheckZeroAddress();
+        _checkWindow(commitWindow_);
+        _checkWindow(revealWindow_);
+        if (slashBps_ < SLASH_BPS_LOWER_BOUND || slashBps_ > BPS_DENOMINATOR) {
+            revert CrossCheckSlashBpsOutOfRange(slashBps_, SLASH_BPS_LOWER_BOUND, BPS_DENOMINATOR);
+        }
+        if (adminDelay > ADMIN_DELAY_UPPER_BOUND) {
+            revert CrossCheckAdminDelayOutOfRange(adminDelay, ADMIN_DELAY_UPPER_BOUND);
+        }
+        staking = IValidatorStaking(staking_);
+        token = IValidatorStaking(staking_).token();
+        commitWindow = commitWindow_;
+        revealWindow = revealWindow_;
+        slashBps = slashBps_;
+    }
+
+    /* ===================== COORDINATOR ===================== */
+
+    /// @inheritdoc ICrossCheck
+    function open(
+        bytes32 taskId,
+        address user,
+        address paired
+    ) external onlyRole(COORDINATOR_ROLE) returns (uint256 checkId) {
+        if (taskId == bytes32(0)) revert CrossCheckZeroTaskId();
+        if (user == address(0) || paired == address(0)) revert CrossCheckZeroAddress();
+        if (user == paired) revert CrossCheckUserIsPaired(user);
+        uint256 existing = checkOfTask[taskId];
+        if (existing != 0) revert CrossCheckTaskAlreadyChecked(taskId, existing);
+        IValidatorStaking.Status status = staking.validatorInfo(paired).status;
+        if (status != IValidatorStaking.Status.Active) revert CrossCheckPairedNotActive(paired, status);
+        // Cannot underflow: the paired validator is Active, so the count is >= 1.
+        uint256 available = staking.activeValidatorCount() - 1;
+        if (staking.validatorInfo(user).status == IValidatorStaking.Status.Active) available -= 1; // >= 1 more
+        if (available < CHECKERS) revert CrossCheckNotEnoughValidators(available, CHECKERS);
+
+        checkId = ++checkCount;
+        checkOfTask[taskId] = checkId;
+        Check storage c = _checks[checkId];
+        uint256 seedBlock = block.number + SEED_BLOCK_DELAY;
+        c.taskId = taskId;
+        c.user = user;
+        c.paired = paired;
+        c.seedBlock = uint64(seedBlock); // block numbers < 2^64
+        c.phase = Phase.AwaitingDraw;
+        emit CheckOpened(checkId, taskId, paired, user, seedBlock);
+        staking.recordExposure(checkId, paired);
+    }
+
+    /* ===================== ANYONE ===================== */
+
+    /// @inheritdoc ICrossCheck
+    function draw(uint256 checkId) external {
+        Check storage c = _existing(checkId);
+        Phase phase = c.phase;
+        if (phase != Phase.AwaitingDraw && phase != Phase.AwaitingFifthDraw) revert CrossCheckWrongPhase(checkId, phase);
+        uint256 seedBlock = c.seedBlock;
+        if (block.number <= seedBlock) revert CrossCheckSeedNotReady(block.number, seedBlock);
+        bytes32 seed = _seed(checkId, seedBlock, phase);
+        if (seed == bytes32(0)) {
+            // The seed block is more than 256 blocks old and its hash is gone: wait for a new one.
+            uint256 newSeedBlock = block.number + SEED_BLOCK_DELAY;
+            c.seedBlock = uint64(newSeedBlock);
+            emit SeedRearmed(checkId, newSeedBlock);
+            return;
+        }
+
+        uint256 count = staking.activeValidatorCount();
+        uint256[MAX_EXCLUDED] memory excluded; // set indices, sorted ascending
+        uint256 excludedCount = _exclude(excluded, 0, c.paired);
+        excludedCount = _exclude(excluded, excludedCount, c.user);
+        uint256 commitDeadline = block.timestamp + commitWindow;
+        uint256 revealDeadline = commitDeadline + revealWindow;
+
+        if (phase == Phase.AwaitingDraw) {
+            if (count - excludedCount < CHECKERS) return _settle(checkId, c, Verdict.Cancelled, 0, 0, 0);
+            address[3] memory checkers;
+            for (uint256 i; i < CHECKERS; ++i) {
+                uint256 index = _pick(uint256(keccak256(abi.encode(seed, i))), count, excluded, excludedCount);
+                ++excludedCount;
+                checkers[i] = staking.activeValidatorAt(index);
+                c.drawn[i] = checkers[i];
+            }
+            _openRound(c, Phase.Drawn, commitDeadline, revealDeadline);
+            emit CheckersDrawn(checkId, checkers, commitDeadline, revealDeadline);
+            for (uint256 i; i < CHECKERS; ++i) {
+                staking.recordExposure(checkId, checkers[i]);
+            }
+        } else {
+            for (uint256 i; i < CHECKERS; ++i) {
+                excludedCount = _exclude(excluded, excludedCount, c.drawn[i]);
+            }
+            if (count == excludedCount) return _settle(checkId, c, Verdict.Inconclusive, 0, 0, 0);
+            address fifth = staking.activeValidatorAt(_pick(uint256(seed), count, excluded, excludedCount));
+            c.drawn[FIFTH - 1] = fifth;
+            _openRound(c, Phase.FifthDrawn, commitDeadline, revealDeadline);
+            emit FifthDrawn(checkId, fifth, commitDeadline, revealDeadline);
+            staking.recordExposure(checkId, fifth);
+        }
+    }
+
+    /// @inheritdoc ICrossCheck
+    function finalize(uint256 checkId) external {
+        Check storage c = _existing(checkId);
+        Phase phase = c.phase;
+        if (phase != Phase.Drawn && phase != Phase.FifthDrawn) revert CrossCheckWrongPhase(checkId, phase);
+        uint256 deadline = c.revealDeadline;
+        if (block.timestamp <= deadline) revert CrossCheckRevealNotOver(block.timestamp, deadline);
+
+        // votes[0] = paired, votes[1..3] = checkers, votes[4] = fifth; zero = did not reveal.
+        bytes32[5] memory votes;
+        votes[0] = _reveals[checkId][c.paired];
+        for (uint256 i; i < 4; ++i) {
+            votes[i + 1] = _reveals[checkId][c.drawn[i]];
+        }
+        if (phase == Phase.FifthDrawn) return _judgeTie(checkId, c, votes);
+        bytes32 h = votes[0];
+
+        bytes32 userHash = _reveals[checkId][c.user];
+        if (userHash == bytes32(0)) return _settle(checkId, c, Verdict.Invalid, 0, 0, 0);
+        if (h == bytes32(0)) {
+            // The paired validator withheld its reveal: it is the dissenter; the user's hash stands.
+            return _settle(checkId, c, Verdict.PairedSlashed, userHash, PAIRED_BIT, _matching(votes, userHash));
+        }
+        if (h != userHash) return _settle(checkId, c, Verdict.Invalid, 0, 0, 0);
+
+        uint256 matching = _matching(votes, h);
+        uint256 agreeing = _popCount(matching);
+        if (agreeing == CHECKERS) return _settle(checkId, c, Verdict.Pass, h, 0, matching);
+        if (agreeing == 2) return _settle(checkId, c, Verdict.CheckerSlashed, h, _against(votes, h), matching);
+        if (agreeing == 1) {
+            uint256 seedBlock = block.number + SEED_BLOCK_DELAY;
+            c.seedBlock = uint64(seedBlock);
+            c.phase = Phase.AwaitingFifthDraw;
+            emit TieDeclared(checkId, seedBlock);
+            return;
+        }
+        // No checker gave H: the paired validator is slashed if two or three checkers agree on another hash.
+        bytes32 other = _pairAgreement(votes[1], votes[2], votes[3]);
+        if (other == bytes32(0)) return _settle(checkId, c, Verdict.Inconclusive, 0, 0, 0);
+        _settle(checkId, c, Verdict.PairedSlashed, other, PAIRED_BIT, _matching(votes, other));
+    }
+
+    /* ===================== PARTIES ===================== */
+
+    /// @inheritdoc ICrossCheck
+    function commit(uint256 checkId, bytes32 commitment) external {
+        if (commitment == bytes32(0)) revert CrossCheckZeroCommitment();
+        Check storage c = _existing(checkId);
+        _requireParty(checkId, c);
+        uint256 deadline = c.commitDeadline;
+        if (block.timestamp > deadline) revert CrossCheckCommitClosed(block.timestamp, deadline);
+        if (_commitments[checkId][msg.sender] != bytes32(0)) revert CrossCheckAlreadyCommitted(checkId, msg.sender);
+        _commitments[checkId][msg.sender] = commitment;
+        emit Committed(checkId, msg.sender, commitment);
+    }
+
+    /// @inheritdoc ICrossCheck
+    function reveal(uint256 checkId, bytes32 resultHash, bytes32 salt) external {
+        if (resultHash == bytes32(0)) revert CrossCheckZeroHash();
+        Check storage c = _existing(checkId);
+        _requireParty(checkId, c);
+        uint256 commitDeadline = c.commitDeadline;
+        if (block.timestamp <= commitDeadline) revert CrossCheckRevealNotOpen(block.timestamp, commitDeadline);
+        uint256 revealDeadline = c.revealDeadline;
+        if (block.timestamp > revealDeadline) revert CrossCheckRevealClosed(block.timestamp, revealDeadline);
+        bytes32 commitment = _commitments[checkId][msg.sender];
+        if (commitment == bytes32(0)) revert CrossCheckNotCommitted(checkId, msg.sender);
+        if (_reveals[checkId][msg.sender] != bytes32(0)) revert CrossCheckAlreadyRevealed(checkId, msg.sender);
+        if (commitmentOf(checkId, msg.sender, resultHash, salt) != commitment) {
+            revert CrossCheckCommitmentMismatch(checkId, msg.sender);
+        }
+        _reveals[checkId][msg.sender] = resultHash;
+        emit Revealed(checkId, msg.sender, resultHash);
+    }
+
+    /* ===================== VIEWS ===================== */
+
+    /// @inheritdoc ICrossCheck
+    function commitmentOf(
+        uint256 checkId,
+        address party,
+        bytes32 resultHash,
+        bytes32 salt
+    ) public view returns (bytes32) {
+        return keccak256(abi.encode(block.chainid, address(this), checkId, party, resultHash, salt));
+    }
+
+    /// @inheritdoc ICrossCheck
+    function checkInfo(uint256 checkId) external view returns (Check memory) {
+        return _checks[checkId];
+    }
+
+    /// @inheritdoc ICrossCheck
+    function submission(
+        uint256 checkId,
+        address party
+    ) external view returns (bytes32 commitment, bytes32 resultHash) {
+        return (_commitments[checkId][party], _reveals[checkId][party]);
+    }
+
+    /* ===================== INTERNAL ===================== */
+
+    /**
+     * @dev The seed of a pending draw: the seed block's hash mixed with the chain, this contract, the
+     * check and the round; zero when the hash is unavailable (more than 256 blocks old).
+     * THIS is the one place to plug a VRF (e.g. Chainlink VRF on BSC): request randomness in {open}
+     * and on a tie, store the fulfilled word, and return it here instead of the block hash.
+     */
+    function _seed(uint256 checkId, uint256 seedBlock, Phase round) private view returns (bytes32) {
+        bytes32 entropy = blockhash(seedBlock);
+        if (entropy == bytes32(0)) return bytes32(0);
+        return keccak256(abi.encode(entropy, block.chainid, address(this), checkId, round));
+    }
+
+    /// @dev Starts a commit-reveal round.
+    function _openRound(Check storage c, Phase phase, uint256 commitDeadline, uint256 revealDeadline) private {
+        c.phase = phase;
+        c.commitDeadline = uint40(commitDeadline); // unix seconds < 2^40 until year 36812
+        c.revealDeadline = uint40(revealDeadline);
+    }
+
+    /**
+     * @dev Second round of a tie: the fifth's hash wins if it has 3 of the 5 votes (the paired
+     * validator and the one checker that gave H, or the two checkers that agree on another hash, plus
+     * the fifth); the four first-round parties who did not give it are slashed.
+     */
+    function _judgeTie(uint256 checkId, Check storage c, bytes32[5] memory votes) private {
+        bytes32 fifthHash = votes[FIFTH];
+        if (fifthHash == bytes32(0)) return _settle(checkId, c, Verdict.Inconclusive, 0, 0, 0);
+        uint256 matching = _matching(votes, fifthHash);
+        // The fifth itself plus the first-round votes for its hash (paired included).
+        uint256 support = _popCount(matching) + (votes[0] == fifthHash ? 1 : 0);
+        if (support < 3) return _settle(checkId, c, Verdict.Inconclusive, 0, 0, 0);
+        _settle(checkId, c, Verdict.TieDecided, fifthHash, _against(votes, fifthHash), matching);
+    }
+
+    /**
+     * @dev Ends the check: records the verdict, slashes the `losers` (party mask), splits the reward
+     * share equally among the `honest` checkers (party mask), burns the remainder, closes every
+     * exposure the check recorded.
+     */
+    function _settle(
+        uint256 checkId,
+        Check storage c,
+        Verdict verdict,
+        bytes32 winningHash,
+        uint256 losers,
+        uint256 honest
+    ) private {
+        c.phase = Phase.Finalized;
+        c.verdict = verdict;
+        emit VerdictReached(checkId, verdict, winningHash);
+
+        address[5] memory parties = [c.paired, c.drawn[0], c.drawn[1], c.drawn[2], c.drawn[3]];
+        uint256 rewards;
+        for (uint256 i; i < 5; ++i) {
+            if (losers & (1 << i) != 0) rewards += _slash(checkId, parties[i]);
+        }
+        if (rewards != 0) _payHonest(checkId, parties, honest, rewards);
+        for (uint256 i; i < 5; ++i) {
+            if (parties[i] != address(0)) staking.closeExposure(checkId, parties[i]);
+        }
+    }
+
+    /// @dev Slashes `validator` by `slashBps` of its cap under the check; returns the reward share received.
+    function _slash(uint256 checkId, address validator) private returns (uint256 rewarded) {
+        (, uint256 cap) = staking.exposure(checkId, validator);
+        // cap >= minStake >= 1 DG (the validator was Active when its exposure was recorded) and
+        // slashBps >= 1, so the amount is never zero.
+        uint256 amount = Math.mulDiv(cap, slashBps, BPS_DENOMINATOR);
+        uint256 slashed;
+        uint256 burned;
+        (slashed, rewarded, burned) = staking.slash(checkId, validator, amount, address(this));
+        emit ValidatorSlashed(checkId, validator, slashed, rewarded, burned);
+    }
+
+    /// @dev Pays `rewards` in equal shares to the `honest` parties; burns what cannot be split.
+    function _payHonest(uint256 checkId, address[5] memory parties, uint256 honest, uint256 rewards) private {
+        uint256 honestCount = _popCount(honest);
+        uint256 share = honestCount == 0 ? 0 : rewards / honestCount;
+        for (uint256 i = 1; i < 5; ++i) {
+            if (honest & (1 << i) != 0) {
+                emit CheckerRewarded(checkId, parties[i], share);
+                IERC20(address(token)).safeTransfer(parties[i], share);
+            }
+        }
+        uint256 dust = rewards - share * honestCount; // share * honestCount <= rewards
+        if (dust != 0) {
+            emit RewardDustBurned(checkId, dust);
+            token.burn(dust);
+        }
+    }
+
+    /// @dev Mask of the checkers (bits 1..4, fifth included) whose vote is `hash` (a non-zero hash).
+    function _matching(bytes32[5] memory votes, bytes32 hash) private pure returns (uint256 mask) {
+        for (uint256 i = 1; i < 5; ++i) {
+            if (votes[i] == hash) mask |= 1 << i;
+        }
+    }
+
+    /// @dev Mask of the paired validator and the three checkers (bits 0..3) whose vote is not `hash`.
+    function _against(bytes32[5] memory votes, bytes32 hash) private pure returns (uint256 mask) {
+        for (uint256 i; i < 4; ++i) {
+            if (votes[i] != hash) mask |= 1 << i;
+        }
+    }
+
+    /// @dev A non-zero hash given by at least two of the three checkers, or zero.
+    function _pairAgreement(bytes32 a, bytes32 b, bytes32 d) private pure returns (bytes32) {
+        if (a != bytes32(0) && (a == b || a == d)) return a;
+        if (b != bytes32(0) && b == d) return b;
+        return bytes32(0);
+    }
+
+    /// @dev Number of set bits of a party mask (at most 5 bits).
+    function _popCount(uint256 mask) private pure returns (uint256 count) {
+        for (; mask != 0; mask &= mask - 1) ++count;
+    }
+
+    /// @dev Adds `account`'s set index to the sorted exclusion list if it is Active; returns the new length.
+    function _exclude(
+        uint256[MAX_EXCLUDED] memory excluded,
+        uint256 length,
+        address account
+    ) private view returns (uint256) {
+        IValidatorStaking.Validator memory info = staking.validatorInfo(account);
+        if (info.status != IValidatorStaking.Status.Active) return length;
+        _insertSorted(excluded, length, info.setIndex);
+        return length + 1;
+    }
+
+    /**
+     * @dev A uniform set index among the `count - length` indices not in `excluded[0..length)`,
+     * inserted into the list. The `rand % (count - length)`-th free index is found by walking the
+     * sorted exclusions once: each excluded index at or below the candidate pushes it up by one.
+     */
+    function _pick(
+        uint256 rand,
+        uint256 count,
+        uint256[MAX_EXCLUDED] memory excluded,
+        uint256 length
+    ) private pure returns (uint256 index) {
+        index = rand % (count - length);
+        for (uint256 i; i < length && excluded[i] <= index; ++i) ++index;
+        _insertSorted(excluded, length, index);
+    }
+
+    /// @dev Inserts `value` into the sorted `list[0..length)` (length < MAX_EXCLUDED).
+    function _insertSorted(uint256[MAX_EXCLUDED] memory list, uint256 length, uint256 value) private pure {
+        uint256 i = length;
+        for (; i != 0 && list[i - 1] > value; --i) list[i] = list[i - 1];
+        list[i] = value;
+    }
+
+    /// @dev The caller must be a party of the check's current round.
+    function _requireParty(uint256 checkId, Check storage c) private view {
+        Phase phase = c.phase;
+        bool party;
+        if (phase == Phase.Drawn) {
+            party =
+                msg.sender == c.user ||
+                msg.sender == c.paired ||
+                msg.sender == c.drawn[0] ||
+                msg.sender == c.drawn[1] ||
+                msg.sender == c.drawn[2];
+        } else if (phase == Phase.FifthDrawn) {
+            party = msg.sender == c.drawn[FIFTH - 1];
+        } else {
+            revert CrossCheckWrongPhase(checkId, phase);
+        }
+        if (!party) revert CrossCheckNotAParty(checkId, msg.sender);
+    }
+
+    /// @dev The check `checkId`, or reverts if it does not exist.
+    function _existing(uint256 checkId) private view returns (Check storage c) {
+        c = _checks[checkId];
+        if (c.phase == Phase.None) revert CrossCheckUnknownCheck(checkId);
+    }
+
+    /// @dev Reverts unless `window` is within the bounds.
+    function _checkWindow(uint256 window) private pure {
+        if (window < WINDOW_LOWER_BOUND || window > WINDOW_UPPER_BOUND) {
+            revert CrossCheckWindowOutOfRange(window, WINDOW_LOWER_BOUND, WINDOW_UPPER_BOUND);
+        }
+    }
+
+    /// @dev Rejects a zero default admin with this contract's error (runs before the base constructor).
+    function _nonZero(address account) private pure returns (address) {
+        if (account == address(0)) revert CrossCheckZeroAddress();
+        return account;
+    }
+}

@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IValidatorStaking} from "../interfaces/IValidatorStaking.sol";
+
+/**
+ * @title SwarmStaker
+ * @notice TEST ONLY, never deployed by the modules: one validator of a large test set, created by
+ * {StakerSwarm} so that tests can measure a draw among 1,000 Active validators without 3,000
+ * transactions.
+ */
+contract SwarmStaker {
+    /**
+     * @notice Stakes the DG this contract holds.
+     * @param staking the escrow.
+     * @param token the DG token.
+     * @param amount DG in wei (already transferred here).
+     */
+    function stake(IValidatorStaking staking, IERC20 token, uint256 amount) external {
+        token.approve(address(staking), amount);
+        staking.stake(amount);
+    }
+}
