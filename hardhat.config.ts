@@ -52,12 +52,13 @@ const config: HardhatUserConfig = {
     hardhat: {},
     localhost: { url: "http://127.0.0.1:8545" },
     bscTestnet: {
-      url: secret("BSC_TESTNET_RPC_URL") ?? "https://data-seed-prebsc-1-s1.bnbchain.org:8545",
+      // No default endpoint: `dg:deploy` refuses with one line when the URL is missing (README lists public ones).
+      url: secret("BSC_TESTNET_RPC_URL") ?? "",
       chainId: 97,
       accounts,
     },
     bsc: {
-      url: secret("BSC_RPC_URL") ?? "https://bsc-dataseed.bnbchain.org",
+      url: secret("BSC_RPC_URL") ?? "",
       chainId: 56,
       accounts,
     },
@@ -66,6 +67,8 @@ const config: HardhatUserConfig = {
     apiKey: secret("BSCSCAN_API_KEY") ?? "",
   },
   sourcify: { enabled: false },
+  // Ignition journals (resumable deployments) and deployment records can be redirected (tests do).
+  paths: { ignition: process.env.DG_IGNITION_DIR ?? "./ignition" },
   typechain: { outDir: "typechain-types", target: "ethers-v6" },
   gasReporter: {
     enabled: process.env.REPORT_GAS === "true",
