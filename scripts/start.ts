@@ -1,103 +1,96 @@
 /**
- * `npm start`: runs the core life cycle on the embedded Hardhat network and prints what happened.
- * Deploys through the production Ignition module (deploy/modules/Core.ts), then: releases across
- * the first halving, runs an inflation-cut vote that sets a 20% burn, and shows its effect on supply.
+ * `npm start`: the whole life cycle of the suite on the embedded Hardhat network (no keys, no network
+ * needed), deployed through the production Ignition modules, printed as tables; the emission chart is
+ * written to reports/emission-schedule.svg. See scripts/lib/lifecycle.ts for the steps.
  */
-import { ethers, ignition, network } from "hardhat";
-import CoreModule from "../deploy/modules/Core";
-import type { DataGen, InflationVote, MiningReservation } from "../typechain-types";
+import path from "node:path";
+import Table from "cli-table3";
+import { formatUnits } from "ethers";
+import { runLifecycle, type LifecycleSummary } from "./lib/lifecycle";
 
-const DAY = 86_400n;
-const fmt = (wei: bigint) => `${ethers.formatUnits(wei, 18)} DG`;
+/** DG wei as an exact decimal, grouped: 1,234.5 DG. */
+export function dg(wei: bigint): string {
+  const [whole, fraction] = formatUnits(wei, 18).split(".");
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return `${grouped}${fraction === "0" ? "" : `.${fraction}`} DG`;
+}
 
-async function setTime(timestamp: bigint) {
-  await network.provider.send("evm_setNextBlockTimestamp", [Number(timestamp)]);
-  await network.provider.send("evm_mine", []);
+function table(title: string, head: string[], rows: (string | bigint | number)[][]): string {
+  const t = new Table({ head, style: { head: [], border: [] } });
+  for (const row of rows) t.push(row.map(String));
+  return `\n${title}\n${t.toString()}`;
+}
+
+const short = (address: string) => `${address.slice(0, 6)}…${address.slice(-4)}`;
+
+/** The report `npm start` prints. */
+export function renderReport(s: LifecycleSummary): string {
+  const out: string[] = [];
+  out.push(table("Deployed (deploy/modules/CrossCheck.ts, embedded Hardhat network)", ["contract", "address"], Object.entries(s.addresses)));
+  out.push(table("Validators staked before day 0", ["validator", "address", "stake"], s.stakes.map((v) => [v.name, v.address, dg(v.stake)])));
+  out.push(
+    table(
+      "Release across the first halving (the reservation pays the ComputeRewards distributor)",
+      ["day", "daily rate", "to distributor", "burned", "released so far"],
+      s.releases.map((r) => [r.day, dg(r.rate), dg(r.toBeneficiary), dg(r.burned), dg(r.cumulative)]),
+    ),
+  );
+  out.push(
+    table("Inflation-cut vote: burn 20% of every release", ["votes for", "votes against", "result", "burnBps"], [
+      [dg(s.vote.forVotes), dg(s.vote.againstVotes), s.vote.passed ? "passed" : "failed", s.vote.burnBps],
+    ]),
+  );
+  const b = s.burnRelease;
+  out.push(
+    table(`Release of day ${b.day} after the vote`, ["released", "to distributor (80%)", "burned (20%)", "supply before", "supply after", "supply fell by the burn"], [
+      [dg(b.released), dg(b.toBeneficiary), dg(b.burned), dg(b.supplyBefore), dg(b.supplyAfter), b.supplyBefore - b.supplyAfter === b.burned ? "yes" : "NO"],
+    ]),
+  );
+  const e = s.epoch;
+  out.push(
+    table(
+      `Epoch ${e.epoch} from ${path.basename(e.reportFile)}: pool ${dg(e.pool)} (every release since day 0), total compute ${e.totalCompute}`,
+      ["validator", "compute", "share", "paid", "= mulDiv(pool, compute, total)"],
+      e.claims.map((c) => {
+        const expected = (e.pool * c.compute) / e.totalCompute;
+        return [c.name, c.compute, `${(Number(c.compute) * 100) / Number(e.totalCompute)}%`, dg(c.paid), c.paid === expected ? "yes" : `NO (${dg(expected)})`];
+      }),
+    ),
+  );
+  const c = s.check;
+  out.push(
+    table(`Cross-check ${c.checkId} of a task computed by C: verdict ${c.verdict}`, ["", "amount"], [
+      [`C slashed (10% of its stake at open)`, dg(c.slashed)],
+      ["  reward share, split among the honest checkers", dg(c.rewarded)],
+      ["  burned by the escrow", dg(c.burned)],
+      ...c.rewards.map((r): [string, string] => [`  checker ${short(r.checker)} rewarded`, dg(r.amount)]),
+      ["  division remainder burned", dg(c.dustBurned)],
+      ["C's status now (below the minimum stake)", c.pairedStatus],
+    ]),
+  );
+  out.push(
+    table("Unbond and withdraw", ["validator", "unbonded", "withdrawn after the cooldown", "status"], [
+      [s.exit.name, dg(s.exit.unbonded), dg(s.exit.withdrawn), s.exit.status],
+    ]),
+  );
+  out.push(
+    table("Conservation", ["balances of every holder", "+ burned", "= 30,000,000 DG"], [
+      [dg(s.holdersSum), dg(s.burnedTotal), s.holdersSum + s.burnedTotal === 30_000_000n * 10n ** 18n ? "yes" : "NO"],
+    ]),
+  );
+  out.push(`\nEmission chart (daily rate and cumulative release over 217 years, halvings marked): ${s.chartFile}`);
+  return out.join("\n");
 }
 
 async function main() {
-  const [deployer, beneficiary, alice, bob, carol] = await ethers.getSigners();
-  const latest = (await ethers.provider.getBlock("latest"))!.timestamp;
-  const releaseStart = BigInt(latest) + DAY;
-
-  console.log("== Deploying the core through the Ignition module (embedded Hardhat network) ==");
-  const deployed = await ignition.deploy(CoreModule, {
-    parameters: { Core: { releaseStart, initialBurnBps: 0n, quorumBps: 100n } },
-  });
-  const token = deployed.token as unknown as DataGen;
-  const reservation = deployed.reservation as unknown as MiningReservation;
-  const vote = deployed.inflationVote as unknown as InflationVote;
-  await (await reservation.setBeneficiary(beneficiary.address)).wait();
-  console.table({
-    DataGen: await token.getAddress(),
-    MiningReservation: await reservation.getAddress(),
-    InflationVote: await vote.getAddress(),
-    beneficiary: beneficiary.address,
-  });
-
-  console.log("\n== Release across the first halving ==");
-  const releases: Record<string, { beneficiary: string; burned: string; cumulative: string }> = {};
-  for (const day of [0n, 1n, 1094n, 1095n, 1096n]) {
-    await setTime(releaseStart + day * DAY);
-    const receipt = await (await reservation.release()).wait();
-    const event = receipt!.logs
-      .map((log) => reservation.interface.parseLog(log))
-      .find((parsed) => parsed?.name === "Released");
-    releases[`day ${day} (rate ${fmt(await reservation.dailyRate(day))})`] = {
-      beneficiary: fmt(event ? (event.args.toBeneficiary as bigint) : 0n),
-      burned: fmt(event ? (event.args.burned as bigint) : 0n),
-      cumulative: fmt(await reservation.emitted()),
-    };
-  }
-  console.table(releases);
-
-  console.log("\n== Inflation-cut vote: burn 20% of every release ==");
-  for (const holder of [alice, bob, carol]) {
-    await (await token.transfer(holder.address, 300_000n * 10n ** 18n)).wait();
-    await (await token.connect(holder).approve(await vote.getAddress(), ethers.MaxUint256)).wait();
-  }
-  await (await vote.connect(alice).propose(2_000n, 7n * DAY)).wait();
-  await (await vote.connect(alice).back(1n, 60_000n * 10n ** 18n)).wait();
-  await (await vote.connect(bob).back(1n, 60_000n * 10n ** 18n)).wait(); // only 40,000 DG are taken
-  const opened = await vote.getProposal(1n);
-  console.log(`pool full: vote opened, quorum ${fmt(opened.quorum)}, ends ${new Date(Number(opened.votingEnd) * 1000).toISOString()}`);
-  await (await vote.connect(alice).vote(1n, true, 200_000n * 10n ** 18n)).wait();
-  await (await vote.connect(bob).vote(1n, true, 200_000n * 10n ** 18n)).wait();
-  await (await vote.connect(carol).vote(1n, false, 100_000n * 10n ** 18n)).wait();
-  await setTime(opened.votingEnd);
-  const supplyBefore = await token.totalSupply();
-  await (await vote.settle(1n)).wait();
-  const settled = await vote.getProposal(1n);
-  console.table({
-    "votes for": fmt(settled.forVotes),
-    "votes against": fmt(settled.againstVotes),
-    result: (await vote.statusOf(1n)) === 4n ? "passed" : "failed",
-    "reservation burnBps": (await reservation.burnBps()).toString(),
-  });
-
-  const nextDay = (BigInt((await ethers.provider.getBlock("latest"))!.timestamp) - releaseStart) / DAY + 1n;
-  await setTime(releaseStart + nextDay * DAY);
-  const balanceBefore = await token.balanceOf(beneficiary.address);
-  await (await reservation.release()).wait();
-  console.table({
-    [`release of day ${nextDay}`]: fmt(await reservation.dailyRate(nextDay)),
-    "to beneficiary (80%)": fmt((await token.balanceOf(beneficiary.address)) - balanceBefore),
-    "burned (20%)": fmt(supplyBefore - (await token.totalSupply())),
-    "total supply now": fmt(await token.totalSupply()),
-  });
-
-  for (const holder of [alice, bob, carol]) await (await vote.connect(holder).withdraw(1n)).wait();
-  console.log("\nEvery backer and voter withdrew exactly its own DG:");
-  console.table(
-    Object.fromEntries(
-      await Promise.all(
-        [alice, bob, carol].map(async (h, i) => [["alice", "bob", "carol"][i], fmt(await token.balanceOf(h.address))]),
-      ),
-    ),
-  );
+  const chartFile = path.join(__dirname, "..", "reports", "emission-schedule.svg");
+  const summary = await runLifecycle({ progress: (m) => console.log(`… ${m}`), chartFile });
+  console.log(renderReport({ ...summary, chartFile: path.relative(process.cwd(), summary.chartFile) }));
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exitCode = 1;
-});
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exitCode = 1;
+  });
+}

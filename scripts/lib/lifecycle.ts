@@ -1,0 +1,283 @@
+/**
+ * The whole life cycle of the suite on the embedded Hardhat network, deployed through the production
+ * Ignition module (deploy/modules/CrossCheck.ts): releases across the first halving, an inflation-cut
+ * vote that sets a 20% burn and its effect on supply, validators staking, an epoch built from a compute
+ * report and claimed in exact proportion, a cross-check that slashes and expels a cheater, an unbond
+ * and withdraw, and the emission chart. `npm start` prints it (scripts/start.ts); the tests run it and
+ * compare what it reports with the contracts.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { ethers, ignition, network } from "hardhat";
+import CrossCheckModule from "../../deploy/modules/CrossCheck";
+import { buildEpoch } from "./epoch";
+import { readComputeReport } from "./report";
+import { readSchedulePoints, renderScheduleSvg } from "./scheduleChart";
+import type {
+  ComputeRewards,
+  CrossCheck,
+  DataGen,
+  InflationVote,
+  MiningReservation,
+  ValidatorStaking,
+} from "../../typechain-types";
+
+const DAY = 86_400n;
+const DG = 10n ** 18n;
+const TOTAL_SUPPLY = 30_000_000n * DG;
+/** CrossCheck verdict names, by enum value. */
+export const VERDICTS = ["None", "Invalid", "Pass", "CheckerSlashed", "TieDecided", "PairedSlashed", "Inconclusive", "Cancelled"];
+const STATUSES = ["None", "Active", "CoolingDown", "Expelled"];
+
+/** What the run did, in exact amounts (DG wei). */
+export interface LifecycleSummary {
+  addresses: Record<string, string>;
+  releases: { day: bigint; rate: bigint; toBeneficiary: bigint; burned: bigint; cumulative: bigint }[];
+  vote: { forVotes: bigint; againstVotes: bigint; passed: boolean; burnBps: bigint };
+  burnRelease: { day: bigint; released: bigint; toBeneficiary: bigint; burned: bigint; supplyBefore: bigint; supplyAfter: bigint };
+  stakes: { name: string; address: string; stake: bigint }[];
+  epoch: {
+    epoch: bigint;
+    pool: bigint;
+    totalCompute: bigint;
+    reportFile: string;
+    claims: { name: string; address: string; compute: bigint; paid: bigint }[];
+  };
+  check: {
+    checkId: bigint;
+    verdict: string;
+    paired: string;
+    slashed: bigint;
+    rewarded: bigint;
+    burned: bigint;
+    rewards: { checker: string; amount: bigint }[];
+    dustBurned: bigint;
+    pairedStatus: string;
+  };
+  exit: { name: string; unbonded: bigint; withdrawn: bigint; status: string };
+  chartFile: string;
+  holdersSum: bigint;
+  burnedTotal: bigint;
+}
+
+export interface LifecycleOptions {
+  /** Prints one progress line for a step that takes a while. */
+  progress: (message: string) => void;
+  /** Where the emission chart is written. */
+  chartFile: string;
+}
+
+async function setTime(timestamp: bigint) {
+  const latest = BigInt((await ethers.provider.getBlock("latest"))!.timestamp);
+  if (timestamp > latest) await network.provider.send("evm_setNextBlockTimestamp", [Number(timestamp)]);
+  await network.provider.send("evm_mine", []);
+}
+
+async function now(): Promise<bigint> {
+  return BigInt((await ethers.provider.getBlock("latest"))!.timestamp);
+}
+
+/** Runs the life cycle; see the file's comment. */
+export async function runLifecycle(options: LifecycleOptions): Promise<LifecycleSummary> {
+  const signers = await ethers.getSigners();
+  const [deployer, oracle, user, alice, bob, carol, ...rest] = signers;
+  const named = { A: rest[0], B: rest[1], C: rest[2], D: rest[3], E: rest[4] };
+  const releaseStart = (await now()) + DAY;
+
+  options.progress("deploying the suite through deploy/modules/CrossCheck.ts");
+  const deployed = await ignition.deploy(CrossCheckModule, {
+    parameters: {
+      Core: { releaseStart, initialBurnBps: 0n, quorumBps: 100n },
+      Suite: { oracle: oracle.address, guardian: deployer.address },
+      CrossCheck: { coordinator: oracle.address },
+    },
+  });
+  const token = deployed.token as unknown as DataGen;
+  const reservation = deployed.reservation as unknown as MiningReservation;
+  const vote = deployed.inflationVote as unknown as InflationVote;
+  const staking = deployed.staking as unknown as ValidatorStaking;
+  const rewards = deployed.computeRewards as unknown as ComputeRewards;
+  const crossCheck = deployed.crossCheck as unknown as CrossCheck;
+  const addresses: Record<string, string> = {
+    DataGen: await token.getAddress(),
+    MiningReservation: await reservation.getAddress(),
+    InflationVote: await vote.getAddress(),
+    ValidatorStaking: await staking.getAddress(),
+    ComputeRewards: await rewards.getAddress(),
+    CrossCheck: await crossCheck.getAddress(),
+  };
+
+  // --- validators stake before genesis ---
+  options.progress("five validators stake (A, B, C compute; D, E check)");
+  const stakeOf: Record<keyof typeof named, bigint> = { A: 20_000n * DG, B: 20_000n * DG, C: 10_000n * DG, D: 10_000n * DG, E: 10_000n * DG };
+  const stakes: LifecycleSummary["stakes"] = [];
+  for (const [name, signer] of Object.entries(named) as [keyof typeof named, (typeof named)["A"]][]) {
+    await (await token.transfer(signer.address, stakeOf[name])).wait();
+    await (await token.connect(signer).approve(addresses.ValidatorStaking, stakeOf[name])).wait();
+    await (await staking.connect(signer).stake(stakeOf[name])).wait();
+    stakes.push({ name, address: signer.address, stake: (await staking.validatorInfo(signer.address)).active });
+  }
+
+  // --- releases across the first halving ---
+  options.progress("releasing on days 0, 1, 1094, 1095, 1096 (three years of schedule)");
+  const releases: LifecycleSummary["releases"] = [];
+  for (const day of [0n, 1n, 1094n, 1095n, 1096n]) {
+    await setTime(releaseStart + day * DAY);
+    const receipt = (await (await reservation.release()).wait())!;
+    const event = receipt.logs.map((log) => reservation.interface.parseLog(log)).find((e) => e?.name === "Released");
+    releases.push({
+      day,
+      rate: await reservation.dailyRate(day),
+      toBeneficiary: event ? (event.args.toBeneficiary as bigint) : 0n,
+      burned: event ? (event.args.burned as bigint) : 0n,
+      cumulative: await reservation.emitted(),
+    });
+  }
+
+  // --- inflation-cut vote: 20% burn ---
+  options.progress("an inflation-cut vote: pool, vote, quiet ending, settle");
+  for (const holder of [alice, bob, carol]) {
+    await (await token.transfer(holder.address, 300_000n * DG)).wait();
+    await (await token.connect(holder).approve(addresses.InflationVote, ethers.MaxUint256)).wait();
+  }
+  await (await vote.connect(alice).propose(2_000n, 7n * DAY)).wait();
+  await (await vote.connect(alice).back(1n, 60_000n * DG)).wait();
+  await (await vote.connect(bob).back(1n, 60_000n * DG)).wait(); // takes the 40,000 DG that fill the pool
+  await (await vote.connect(alice).vote(1n, true, 200_000n * DG)).wait();
+  await (await vote.connect(bob).vote(1n, true, 200_000n * DG)).wait();
+  await (await vote.connect(carol).vote(1n, false, 100_000n * DG)).wait();
+  await setTime((await vote.getProposal(1n)).votingEnd);
+  await (await vote.settle(1n)).wait();
+  const settled = await vote.getProposal(1n);
+  const voteSummary = {
+    forVotes: settled.forVotes,
+    againstVotes: settled.againstVotes,
+    passed: (await vote.statusOf(1n)) === 4n,
+    burnBps: await reservation.burnBps(),
+  };
+  const burnDay = ((await now()) - releaseStart) / DAY + 1n;
+  await setTime(releaseStart + burnDay * DAY);
+  const supplyBefore = await token.totalSupply();
+  const burnReceipt = (await (await reservation.release()).wait())!;
+  const burnEvent = burnReceipt.logs.map((log) => reservation.interface.parseLog(log)).find((e) => e?.name === "Released")!;
+  const burnRelease = {
+    day: burnDay,
+    released: (burnEvent.args.toBeneficiary as bigint) + (burnEvent.args.burned as bigint),
+    toBeneficiary: burnEvent.args.toBeneficiary as bigint,
+    burned: burnEvent.args.burned as bigint,
+    supplyBefore,
+    supplyAfter: await token.totalSupply(),
+  };
+  for (const holder of [alice, bob, carol]) await (await vote.connect(holder).withdraw(1n)).wait();
+
+  // --- an epoch from a compute report, claimed in exact proportion ---
+  options.progress("building the epoch from a compute report and posting its root");
+  const reportFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "dg-report-")), "compute-report.csv");
+  fs.writeFileSync(
+    reportFile,
+    `validator,compute\n${named.A.address},50\n${named.B.address},30\n${named.C.address},20\n`,
+  );
+  const epoch = (await rewards.epochsEnded()) - 1n;
+  const chainId = (await ethers.provider.getNetwork()).chainId;
+  const built = buildEpoch({ chainId, distributor: addresses.ComputeRewards, epoch, entries: readComputeReport(reportFile) });
+  await (await rewards.connect(oracle).postRoot(epoch, built.root, built.totalCompute)).wait();
+  await setTime(await rewards.activatesAt(epoch));
+  const claims: LifecycleSummary["epoch"]["claims"] = [];
+  for (const name of ["A", "B", "C"] as const) {
+    const signer = named[name];
+    const leaf = built.proofs[signer.address];
+    const before = await token.balanceOf(signer.address);
+    await (await rewards.connect(signer).claimEpoch(epoch, leaf.compute, leaf.proof)).wait();
+    claims.push({ name, address: signer.address, compute: leaf.compute, paid: (await token.balanceOf(signer.address)) - before });
+  }
+  const epochData = await rewards.getEpoch(epoch);
+
+  // --- a cross-check that catches C ---
+  options.progress("a cross-check of a task computed by C: open, draw, commit, reveal, finalize");
+  const RIGHT = ethers.id("the right result");
+  const WRONG = ethers.id("C's shortcut");
+  const coordinator = crossCheck.connect(oracle);
+  await (await coordinator.open(ethers.id("task-0001"), user.address, named.C.address)).wait();
+  const checkId = await crossCheck.checkCount();
+  await network.provider.send("evm_mine", []); // the seed block
+  await (await crossCheck.draw(checkId)).wait();
+  const info = await crossCheck.checkInfo(checkId);
+  const checkers = info.drawn.slice(0, 3);
+  // The user holds the hash C sent with the data (C's wrong one); the checkers recompute the right one.
+  const answers = new Map<string, string>([
+    [user.address, WRONG],
+    [named.C.address, WRONG],
+    ...checkers.map((c): [string, string] => [c, RIGHT]),
+  ]);
+  const salts = new Map<string, string>();
+  for (const [party, hash] of answers) {
+    const salt = ethers.hexlify(ethers.randomBytes(32));
+    salts.set(party, salt);
+    const signer = await ethers.getSigner(party);
+    await (await crossCheck.connect(signer).commit(checkId, await crossCheck.commitmentOf(checkId, party, hash, salt))).wait();
+  }
+  await setTime(info.commitDeadline + 1n);
+  for (const [party, hash] of answers) {
+    await (await crossCheck.connect(await ethers.getSigner(party)).reveal(checkId, hash, salts.get(party)!)).wait();
+  }
+  await setTime(info.revealDeadline + 1n);
+  const finalReceipt = (await (await crossCheck.finalize(checkId)).wait())!;
+  const events = finalReceipt.logs
+    .filter((log) => log.address === addresses.CrossCheck)
+    .map((log) => crossCheck.interface.parseLog(log)!);
+  const slashEvent = events.find((e) => e.name === "ValidatorSlashed")!;
+  const dust = events.find((e) => e.name === "RewardDustBurned");
+  const check = {
+    checkId,
+    verdict: VERDICTS[Number((await crossCheck.checkInfo(checkId)).verdict)],
+    paired: named.C.address,
+    slashed: slashEvent.args.slashed as bigint,
+    rewarded: slashEvent.args.rewarded as bigint,
+    burned: slashEvent.args.burned as bigint,
+    rewards: events
+      .filter((e) => e.name === "CheckerRewarded")
+      .map((e) => ({ checker: e.args.checker as string, amount: e.args.amount as bigint })),
+    dustBurned: dust ? (dust.args.amount as bigint) : 0n,
+    pairedStatus: STATUSES[Number((await staking.validatorInfo(named.C.address)).status)],
+  };
+
+  // --- an unbond and withdraw ---
+  options.progress("A unbonds everything and withdraws after the cooldown");
+  const unbonded = (await staking.validatorInfo(named.A.address)).active;
+  await (await staking.connect(named.A).requestUnbond(unbonded)).wait();
+  await setTime((await staking.validatorInfo(named.A.address)).unbondingEnd);
+  const beforeWithdraw = await token.balanceOf(named.A.address);
+  await (await staking.connect(named.A).withdraw()).wait();
+  const exit = {
+    name: "A",
+    unbonded,
+    withdrawn: (await token.balanceOf(named.A.address)) - beforeWithdraw,
+    status: STATUSES[Number((await staking.validatorInfo(named.A.address)).status)],
+  };
+
+  // --- the emission chart ---
+  options.progress("reading the schedule and rendering the emission chart");
+  const points = await readSchedulePoints(reservation);
+  fs.mkdirSync(path.dirname(options.chartFile), { recursive: true });
+  fs.writeFileSync(options.chartFile, renderScheduleSvg(points));
+
+  // --- conservation ---
+  let holdersSum = 0n;
+  for (const account of [...signers.map((s) => s.address), ...Object.values(addresses)]) holdersSum += await token.balanceOf(account);
+  const burnedTotal = TOTAL_SUPPLY - (await token.totalSupply());
+
+  return {
+    addresses,
+    releases,
+    vote: voteSummary,
+    burnRelease,
+    stakes,
+    epoch: { epoch, pool: epochData.pool, totalCompute: built.totalCompute, reportFile, claims },
+    check,
+    exit,
+    chartFile: options.chartFile,
+    holdersSum,
+    burnedTotal,
+  };
+}

@@ -1,0 +1,98 @@
+/**
+ * `npm start`: the life cycle runs, exits 0, and what it prints (proportional split, slashes, burns)
+ * is what the contracts hold.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { expect } from "chai";
+import { ethers } from "hardhat";
+import { runLifecycle, type LifecycleSummary } from "../scripts/lib/lifecycle";
+import { dg, renderReport } from "../scripts/start";
+import { runHardhat } from "./helpers/node";
+
+const DG = 10n ** 18n;
+
+describe("npm start: the whole life cycle", function () {
+  this.timeout(180_000);
+  let summary: LifecycleSummary;
+  const chartFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "dg-chart-")), "emission.svg");
+
+  before(async () => {
+    summary = await runLifecycle({ progress: () => undefined, chartFile });
+  });
+
+  it("pays the epoch in exact proportion to compute, as the contract computes it", async () => {
+    const rewards = await ethers.getContractAt("ComputeRewards", summary.addresses.ComputeRewards);
+    const { epoch, totalCompute, claims } = summary.epoch;
+    const pool = (await rewards.getEpoch(epoch)).pool;
+    expect(summary.epoch.pool).to.equal(pool);
+    expect(claims.map((c) => c.compute)).to.deep.equal([50n, 30n, 20n]);
+    for (const c of claims) {
+      expect(c.paid, c.name).to.equal((pool * c.compute) / totalCompute);
+      expect(await rewards.isSettled(epoch, c.address)).to.equal(true);
+    }
+  });
+
+  it("the vote's 20% burn shrinks the supply by exactly the burned part of the next release", async () => {
+    const reservation = await ethers.getContractAt("MiningReservation", summary.addresses.MiningReservation);
+    expect(summary.vote.passed).to.equal(true);
+    expect(await reservation.burnBps()).to.equal(2_000n);
+    const b = summary.burnRelease;
+    expect(b.released).to.equal(await reservation.dailyRate(b.day));
+    expect(b.burned).to.equal((b.released * 2_000n) / 10_000n);
+    expect(b.toBeneficiary).to.equal(b.released - b.burned);
+    expect(b.supplyBefore - b.supplyAfter).to.equal(b.burned);
+  });
+
+  it("the cross-check slashes and expels the cheater, pays the checkers, burns the rest", async () => {
+    const staking = await ethers.getContractAt("ValidatorStaking", summary.addresses.ValidatorStaking);
+    const token = await ethers.getContractAt("DataGen", summary.addresses.DataGen);
+    const c = summary.check;
+    expect(c.verdict).to.equal("PairedSlashed");
+    expect(c.slashed).to.equal(1_000n * DG);
+    expect(c.rewarded).to.equal(500n * DG);
+    expect(c.burned).to.equal(500n * DG);
+    expect(c.rewards.map((r) => r.amount)).to.deep.equal([166_666_666_666_666_666_666n, 166_666_666_666_666_666_666n, 166_666_666_666_666_666_666n]);
+    expect(c.dustBurned).to.equal(2n);
+    const info = await staking.validatorInfo(c.paired);
+    expect(info.status).to.equal(3n); // Expelled
+    expect(info.unbonding).to.equal(9_000n * DG);
+    expect(await token.balanceOf(summary.addresses.CrossCheck)).to.equal(0n);
+    expect(await token.balanceOf(summary.addresses.ValidatorStaking)).to.equal(await staking.totalStaked());
+  });
+
+  it("the unbonded validator withdrew its whole stake; every DG is accounted for", async () => {
+    expect(summary.exit).to.deep.equal({ name: "A", unbonded: 20_000n * DG, withdrawn: 20_000n * DG, status: "None" });
+    const token = await ethers.getContractAt("DataGen", summary.addresses.DataGen);
+    expect(summary.burnedTotal).to.equal(30_000_000n * DG - (await token.totalSupply()));
+    expect(summary.burnedTotal).to.equal(summary.burnRelease.burned + summary.check.burned + summary.check.dustBurned);
+    expect(summary.holdersSum + summary.burnedTotal).to.equal(30_000_000n * DG);
+  });
+
+  it("writes the emission chart as SVG", () => {
+    const svg = fs.readFileSync(chartFile, "utf8");
+    expect(svg.startsWith("<svg")).to.equal(true);
+    expect(svg).to.include("halving");
+  });
+
+  it("prints these exact amounts, and no mismatch", () => {
+    const report = renderReport(summary);
+    for (const claim of summary.epoch.claims) expect(report).to.include(dg(claim.paid));
+    expect(report).to.include(dg(summary.check.slashed));
+    expect(report).to.include("166.666666666666666666 DG");
+    expect(report).to.include(dg(summary.burnRelease.burned));
+    expect(report).to.not.match(/\bNO\b/);
+    expect(dg(1_504_663_200_000_000_000_000_000n)).to.equal("1,504,663.2 DG");
+    expect(dg(2n)).to.equal("0.000000000000000002 DG");
+  });
+
+  it("`npm start` (hardhat run scripts/start.ts) exits 0 with no network and no keys", async () => {
+    const run = await runHardhat(["run", "scripts/start.ts"], {});
+    expect(run.code, run.stderr).to.equal(0);
+    expect(run.stdout).to.include("verdict PairedSlashed");
+    expect(run.stdout).to.include("Expelled");
+    expect(run.stdout).to.include("reports/emission-schedule.svg");
+    expect(run.stdout).to.not.match(/\bNO\b/);
+  });
+});
