@@ -55,7 +55,7 @@ task("dg:deploy", "Deploy the whole suite (token, reservation, vote, staking, re
   .setAction(async (args: { parameters?: string; confirmations: number; verify: boolean }, hre: HardhatRuntimeEnvironment) =>
     runTask(async () => {
       const { preflight, Refusal } = await import("./lib/preflight");
-      const { writeRecord, deploymentsDir } = await import("./lib/records");
+      const { writeDeployment } = await import("../sdk/deployments");
       const { default: CrossCheckModule } = await import("../deploy/modules/CrossCheck");
       const network = hre.network;
       const config = network.config as { url?: string; accounts?: unknown; chainId?: number };
@@ -108,10 +108,14 @@ task("dg:deploy", "Deploy the whole suite (token, reservation, vote, staking, re
       if (network.name === "hardhat") {
         console.log("The embedded network is discarded when this command ends: no record written.");
       } else {
-        const written = writeRecord(
-          { chainId: Number(chainId), network: network.name, deployer, blockNumber, deployedAt: new Date().toISOString(), contracts },
-          deploymentsDir(),
-        );
+        const written = writeDeployment({
+          chainId: Number(chainId),
+          network: network.name,
+          deployer,
+          blockNumber,
+          deployedAt: new Date().toISOString(),
+          contracts,
+        });
         console.log(`Addresses recorded in ${path.relative(process.cwd(), written)}`);
       }
       console.table(contracts);

@@ -10,7 +10,7 @@ import path from "node:path";
 import { expect } from "chai";
 import { HDNodeWallet, Mnemonic, Wallet, id } from "ethers";
 import { DEPLOY_GAS_BUDGET } from "../tasks/lib/preflight";
-import type { DeploymentRecord } from "../tasks/lib/records";
+import type { DeploymentRecord } from "../sdk/deployments";
 import { runHardhat, spawnHardhat, startAnvil, type RunningNode } from "./helpers/node";
 import {
   ComputeRewards__factory,

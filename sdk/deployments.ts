@@ -1,0 +1,138 @@
+/**
+ * Where the suite lives on each chain: the records `dg:deploy` writes to `deployments/<chainId>.json`,
+ * and the typechain-typed contracts connected to them.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { getAddress, isAddress, type ContractRunner, type Provider, type Signer } from "ethers";
+import {
+  ComputeRewards__factory,
+  CrossCheck__factory,
+  DataGen__factory,
+  InflationVote__factory,
+  MiningReservation__factory,
+  ValidatorStaking__factory,
+  type ComputeRewards,
+  type CrossCheck,
+  type DataGen,
+  type InflationVote,
+  type MiningReservation,
+  type ValidatorStaking,
+} from "../typechain-types";
+import { DataGenSdkError } from "./errors";
+
+/** The contracts of one deployment, by name. */
+export interface SuiteAddresses {
+  DataGen: string;
+  MiningReservation: string;
+  InflationVote: string;
+  ValidatorStaking: string;
+  ComputeRewards: string;
+  CrossCheck: string;
+}
+
+/** One chain's deployment record (`deployments/<chainId>.json`). */
+export interface DeploymentRecord {
+  chainId: number;
+  network: string;
+  deployer: string;
+  blockNumber: number;
+  deployedAt: string;
+  contracts: SuiteAddresses;
+}
+
+/** The suite's contracts, typed and connected to a signer or provider. */
+export interface Suite {
+  token: DataGen;
+  reservation: MiningReservation;
+  inflationVote: InflationVote;
+  staking: ValidatorStaking;
+  rewards: ComputeRewards;
+  crossCheck: CrossCheck;
+  record: DeploymentRecord;
+}
+
+const CONTRACT_NAMES: (keyof SuiteAddresses)[] = [
+  "DataGen",
+  "MiningReservation",
+  "InflationVote",
+  "ValidatorStaking",
+  "ComputeRewards",
+  "CrossCheck",
+];
+
+/** Where records live: `$DG_DEPLOYMENTS_DIR`, or `deployments/` at the repository's root. */
+export function deploymentsDir(): string {
+  return process.env.DG_DEPLOYMENTS_DIR ?? path.join(__dirname, "..", "deployments");
+}
+
+/** `<dir>/<chainId>.json`. */
+export function deploymentPath(chainId: bigint | number, dir = deploymentsDir()): string {
+  return path.join(dir, `${chainId}.json`);
+}
+
+/** Checks a parsed record; throws a one-line {@link DataGenSdkError} naming the problem. */
+export function validateRecord(value: unknown, where: string, chainId?: bigint | number): DeploymentRecord {
+  if (typeof value !== "object" || value === null) throw new DataGenSdkError(`${where}: not a deployment record`);
+  const record = value as Partial<DeploymentRecord>;
+  if (typeof record.chainId !== "number") throw new DataGenSdkError(`${where}: chainId missing`);
+  if (chainId !== undefined && BigInt(record.chainId) !== BigInt(chainId)) {
+    throw new DataGenSdkError(`${where}: recorded for chain ${record.chainId}, not ${chainId}`);
+  }
+  const contracts = (record.contracts ?? {}) as Partial<SuiteAddresses>;
+  for (const name of CONTRACT_NAMES) {
+    const address = contracts[name];
+    if (typeof address !== "string" || !isAddress(address)) {
+      throw new DataGenSdkError(`${where}: the address of ${name} is missing or invalid`);
+    }
+    contracts[name] = getAddress(address);
+  }
+  return record as DeploymentRecord;
+}
+
+/** Reads the record of `chainId`; refuses with one line when it is missing or malformed. */
+export function loadDeployment(chainId: bigint | number, dir = deploymentsDir()): DeploymentRecord {
+  const file = deploymentPath(chainId, dir);
+  if (!fs.existsSync(file)) {
+    throw new DataGenSdkError(
+      `no deployment recorded for chain ${chainId} (${file}): deploy first with \`npx hardhat dg:deploy --network <network>\``,
+    );
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new DataGenSdkError(`${file}: not valid JSON (${(error as Error).message.split("\n")[0]})`);
+  }
+  return validateRecord(parsed, file, chainId);
+}
+
+/** Writes `<dir>/<chainId>.json` and returns its path. */
+export function writeDeployment(record: DeploymentRecord, dir = deploymentsDir()): string {
+  fs.mkdirSync(dir, { recursive: true });
+  const file = deploymentPath(record.chainId, dir);
+  fs.writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
+  return file;
+}
+
+/** The suite's contracts at the record's addresses, connected to `runner`. */
+export function connectSuite(record: DeploymentRecord, runner: ContractRunner): Suite {
+  const c = record.contracts;
+  return {
+    token: DataGen__factory.connect(c.DataGen, runner),
+    reservation: MiningReservation__factory.connect(c.MiningReservation, runner),
+    inflationVote: InflationVote__factory.connect(c.InflationVote, runner),
+    staking: ValidatorStaking__factory.connect(c.ValidatorStaking, runner),
+    rewards: ComputeRewards__factory.connect(c.ComputeRewards, runner),
+    crossCheck: CrossCheck__factory.connect(c.CrossCheck, runner),
+    record,
+  };
+}
+
+/** The suite on the runner's chain, found by chain id in the deployment records. */
+export async function suiteFor(runner: Signer | Provider, dir = deploymentsDir()): Promise<Suite> {
+  const provider = "getNetwork" in runner ? runner : runner.provider;
+  if (!provider) throw new DataGenSdkError("the signer has no provider: connect it to a network first");
+  const { chainId } = await provider.getNetwork();
+  return connectSuite(loadDeployment(chainId, dir), runner);
+}

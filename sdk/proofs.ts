@@ -1,0 +1,86 @@
+/**
+ * The proofs file of one epoch, written by `dg:epoch:build` (or {@link toProofsFile}) and read by
+ * validators to claim: JSON, every number a decimal string.
+ */
+import fs from "node:fs";
+import { getAddress, isAddress } from "ethers";
+import type { BuiltEpoch } from "../scripts/lib/epoch";
+import { DataGenSdkError } from "./errors";
+
+export const PROOFS_FORMAT = "datagen-epoch-proofs/1";
+
+/** One epoch's root, total and each validator's leaf and proof. */
+export interface ProofsFile {
+  format: typeof PROOFS_FORMAT;
+  chainId: string;
+  distributor: string;
+  epoch: string;
+  root: string;
+  totalCompute: string;
+  proofs: Record<string, { compute: string; proof: string[] }>;
+}
+
+/** The proofs file of an epoch built for `distributor` on `chainId`. */
+export function toProofsFile(built: BuiltEpoch, input: { chainId: bigint; distributor: string; epoch: bigint }): ProofsFile {
+  return {
+    format: PROOFS_FORMAT,
+    chainId: input.chainId.toString(),
+    distributor: getAddress(input.distributor),
+    epoch: input.epoch.toString(),
+    root: built.root,
+    totalCompute: built.totalCompute.toString(),
+    proofs: Object.fromEntries(
+      Object.entries(built.proofs).map(([validator, p]) => [validator, { compute: p.compute.toString(), proof: p.proof }]),
+    ),
+  };
+}
+
+const DECIMAL = /^[0-9]+$/;
+const BYTES32 = /^0x[0-9a-fA-F]{64}$/;
+
+/** Checks a parsed proofs file; throws a one-line {@link DataGenSdkError} naming the bad field. */
+export function validateProofsFile(value: unknown, where = "proofs file"): ProofsFile {
+  const fail = (what: string): never => {
+    throw new DataGenSdkError(`${where}: ${what}`);
+  };
+  if (typeof value !== "object" || value === null || Array.isArray(value)) fail("not a proofs file object");
+  const f = value as Record<string, unknown>;
+  if (f.format !== PROOFS_FORMAT) fail(`format must be "${PROOFS_FORMAT}"`);
+  for (const key of ["chainId", "epoch", "totalCompute"]) {
+    if (typeof f[key] !== "string" || !DECIMAL.test(f[key] as string)) fail(`${key} must be a decimal string`);
+  }
+  if (typeof f.distributor !== "string" || !isAddress(f.distributor)) fail("distributor must be an address");
+  if (typeof f.root !== "string" || !BYTES32.test(f.root)) fail("root must be 32 bytes in hex");
+  if (typeof f.proofs !== "object" || f.proofs === null) fail("proofs must be an object keyed by validator");
+  for (const [validator, leaf] of Object.entries(f.proofs as Record<string, unknown>)) {
+    if (!isAddress(validator)) fail(`proofs: "${validator}" is not an address`);
+    const l = leaf as { compute?: unknown; proof?: unknown };
+    if (typeof l?.compute !== "string" || !DECIMAL.test(l.compute)) fail(`proofs[${validator}].compute must be a decimal string`);
+    if (!Array.isArray(l.proof) || !l.proof.every((h) => typeof h === "string" && BYTES32.test(h))) {
+      fail(`proofs[${validator}].proof must be a list of 32-byte hex hashes`);
+    }
+  }
+  return value as ProofsFile;
+}
+
+/** Reads and checks a proofs file. */
+export function readProofsFile(file: string): ProofsFile {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (error) {
+    throw new DataGenSdkError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new DataGenSdkError(`${file}: not valid JSON (${(error as Error).message.split("\n")[0]})`);
+  }
+  return validateProofsFile(parsed, file);
+}
+
+/** Writes a proofs file (pretty JSON). */
+export function writeProofsFile(file: string, proofs: ProofsFile): void {
+  fs.writeFileSync(file, `${JSON.stringify(proofs, null, 2)}\n`);
+}
