@@ -8,10 +8,11 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
-import { HDNodeWallet, Mnemonic, Wallet, id } from "ethers";
+import { HDNodeWallet, Mnemonic, NonceManager, Wallet, id } from "ethers";
+import { DataGenError, HolderClient, ValidatorClient, suiteFor } from "../sdk";
 import { DEPLOY_GAS_BUDGET } from "../tasks/lib/preflight";
 import type { DeploymentRecord } from "../sdk/deployments";
-import { runHardhat, spawnHardhat, startAnvil, type RunningNode } from "./helpers/node";
+import { blockNumber, runHardhat, spawnHardhat, startAnvil, txCount, type RunningNode } from "./helpers/node";
 import {
   ComputeRewards__factory,
   CrossCheck__factory,
@@ -20,11 +21,14 @@ import {
   ValidatorStaking__factory,
 } from "../typechain-types";
 
-/** Anvil's first account (the well-known test mnemonic): 10,000 ETH on a fresh node. */
-const FUNDED_KEY = HDNodeWallet.fromMnemonic(
-  Mnemonic.fromPhrase("test test test test test test test test test test test junk"),
-  "m/44'/60'/0'/0/0",
-).privateKey;
+/** Key of anvil's account `i` (the well-known test mnemonic): 10,000 ETH each on a fresh node. */
+function accountKey(i: number): string {
+  return HDNodeWallet.fromMnemonic(
+    Mnemonic.fromPhrase("test test test test test test test test test test test junk"),
+    `m/44'/60'/0'/0/${i}`,
+  ).privateKey;
+}
+const FUNDED_KEY = accountKey(0);
 const DG = 10n ** 18n;
 
 function tempDir(label: string): string {
@@ -98,7 +102,7 @@ describe("dg:deploy against a real node (anvil, chain 97)", function () {
 
     it("used less gas than the pre-flight's budget", async () => {
       let gas = 0n;
-      const last = await node.provider.getBlockNumber();
+      const last = await blockNumber(node);
       for (let b = 1; b <= last; b++) {
         const block = (await node.provider.getBlock(b))!;
         for (const hash of block.transactions) gas += (await node.provider.getTransactionReceipt(hash))!.gasUsed;
@@ -106,12 +110,49 @@ describe("dg:deploy against a real node (anvil, chain 97)", function () {
       expect(gas > 0n && gas <= DEPLOY_GAS_BUDGET, `deployment gas ${gas}`).to.equal(true);
     });
 
+    it("the SDK finds the deployment by chain id and runs the validator and holder flows against the node", async () => {
+      const deployer = new NonceManager(new Wallet(FUNDED_KEY, node.provider));
+      const validator = new Wallet(accountKey(1), node.provider);
+      const holder = new Wallet(accountKey(2), node.provider);
+      const owner = await suiteFor(deployer, dirs.records);
+      expect(owner.record.contracts).to.deep.equal(record.contracts);
+      await (await owner.token.transfer(validator.address, 50_000n * DG)).wait();
+      await (await owner.token.transfer(holder.address, 200_000n * DG)).wait();
+
+      // Validator: a permit stake in one transaction, status, a plain-words refusal from the node.
+      const v = new ValidatorClient(await suiteFor(validator, dirs.records), validator);
+      const nonce = await txCount(node, validator.address);
+      await v.stake(15_000n * DG);
+      expect(await txCount(node, validator.address)).to.equal(nonce + 1);
+      const status = await v.status();
+      expect([status.status, status.active]).to.deep.equal(["Active", 15_000n * DG]);
+      await v.requestUnbond(4_000n * DG);
+      expect((await v.status()).unbonding).to.equal(4_000n * DG);
+      const refused = await v.requestUnbond(2_000n * DG).catch((e: unknown) => e);
+      expect(refused).to.be.instanceOf(DataGenError);
+      expect((refused as DataGenError).message).to.equal("the stake of 9,000 DG is below the minimum of 10,000 DG");
+      const early = await v.withdraw().catch((e: unknown) => e);
+      expect((early as DataGenError).errorName).to.equal("ValidatorStakingCooldownNotOver");
+
+      // Holder: propose, back the whole pool (the vote opens), vote, read it back.
+      const h = new HolderClient(await suiteFor(holder, dirs.records), holder);
+      const { proposalId } = await h.propose(2_500n, 7n * 86_400n);
+      await h.back(proposalId, 100_000n * DG);
+      await h.vote(proposalId, true, 50_000n * DG);
+      const running = await h.runningVote();
+      expect(running?.id).to.equal(proposalId);
+      expect([running?.state, running?.pooled, running?.forVotes]).to.deep.equal(["Voting", 100_000n * DG, 50_000n * DG]);
+      const tooSmall = await new HolderClient(owner, deployer).vote(proposalId, true, 1n).catch((e: unknown) => e);
+      expect((tooSmall as DataGenError).message).to.equal("a vote locks at least 20 DG; 0.000000000000000001 DG is too little");
+      expect(await owner.token.balanceOf(holder.address)).to.equal(50_000n * DG);
+    });
+
     it("running it again changes nothing: same addresses, no transaction", async () => {
-      const before = await node.provider.getBlockNumber();
+      const before = await blockNumber(node);
       const run = await runHardhat(["dg:deploy", "--network", "bscTestnet", "--confirmations", "1"], testnetEnv(node, dirs));
       expect(run.code).to.equal(0);
       expect(readRecord(dirs.records, 97).contracts).to.deep.equal(record.contracts);
-      expect(await node.provider.getBlockNumber()).to.equal(before);
+      expect(await blockNumber(node)).to.equal(before);
     });
   });
 
@@ -157,13 +198,13 @@ describe("dg:deploy against a real node (anvil, chain 97)", function () {
     after(async () => node?.stop());
 
     async function expectRefusal(args: string[], env: Record<string, string>, pattern: RegExp) {
-      const before = await node.provider.getBlockNumber();
+      const before = await blockNumber(node);
       const run = await runHardhat(["dg:deploy", ...args], env);
       expect(run.code, run.stdout + run.stderr).to.equal(1);
       const lines = run.stderr.trim().split("\n");
       expect(lines, run.stderr).to.have.length(1);
       expect(lines[0]).to.match(pattern);
-      expect(await node.provider.getBlockNumber(), "no transaction sent").to.equal(before);
+      expect(await blockNumber(node), "no transaction sent").to.equal(before);
     }
 
     const dirs = { ignition: tempDir("ignition"), records: tempDir("records") };

@@ -53,7 +53,7 @@ export async function startAnvil(options: { chainId: number; blockTime?: number 
     }
   }
   const network = Network.from(options.chainId);
-  const provider = new JsonRpcProvider(url, network, { staticNetwork: network, pollingInterval: 100 });
+  const provider = new JsonRpcProvider(url, network, { staticNetwork: network, pollingInterval: 100, cacheTimeout: -1 });
   return {
     url,
     provider,
@@ -97,4 +97,14 @@ export function spawnHardhat(args: string[], env: Record<string, string>): { chi
 /** Runs `hardhat <args>` to completion. */
 export async function runHardhat(args: string[], env: Record<string, string>): Promise<RunResult> {
   return spawnHardhat(args, env).done;
+}
+
+/** The node's current block number, asked directly (ethers caches it for a polling interval). */
+export async function blockNumber(node: RunningNode): Promise<number> {
+  return Number(await node.provider.send("eth_blockNumber", []));
+}
+
+/** The transactions `address` has sent, asked directly (no cache). */
+export async function txCount(node: RunningNode, address: string): Promise<number> {
+  return Number(await node.provider.send("eth_getTransactionCount", [address, "latest"]));
 }
