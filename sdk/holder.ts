@@ -36,7 +36,7 @@ export class HolderClient {
   /** Proposes `targetBurnBps` (0..10,000) with a vote lasting `votingDuration` seconds. */
   async propose(targetBurnBps: bigint, votingDuration: bigint): Promise<{ proposalId: bigint; receipt: ContractTransactionReceipt }> {
     const vote = this.suite.inflationVote.connect(this.signer);
-    const receipt = await send(() => vote.propose(targetBurnBps, votingDuration));
+    const receipt = await send(vote.propose, targetBurnBps, votingDuration);
     const event = receipt.logs
       .map((log) => {
         try {
@@ -53,23 +53,23 @@ export class HolderClient {
   /** Backs proposal `proposalId` with up to `amount` DG wei (approving exactly what is missing first). */
   async back(proposalId: bigint, amount: bigint): Promise<ContractTransactionReceipt> {
     await this.ensureAllowance(amount);
-    return send(() => this.suite.inflationVote.connect(this.signer).back(proposalId, amount));
+    return send(this.suite.inflationVote.connect(this.signer).back, proposalId, amount);
   }
 
   /** Votes for (`support`) or against, locking `amount` DG wei until the vote is settled. */
   async vote(proposalId: bigint, support: boolean, amount: bigint): Promise<ContractTransactionReceipt> {
     await this.ensureAllowance(amount);
-    return send(() => this.suite.inflationVote.connect(this.signer).vote(proposalId, support, amount));
+    return send(this.suite.inflationVote.connect(this.signer).vote, proposalId, support, amount);
   }
 
   /** Settles an ended vote (a passed one sets the reservation's burn rate). Anyone may call it. */
   settle(proposalId: bigint): Promise<ContractTransactionReceipt> {
-    return send(() => this.suite.inflationVote.connect(this.signer).settle(proposalId));
+    return send(this.suite.inflationVote.connect(this.signer).settle, proposalId);
   }
 
   /** Withdraws every DG this holder pooled and locked in `proposalId`. */
   withdraw(proposalId: bigint): Promise<ContractTransactionReceipt> {
-    return send(() => this.suite.inflationVote.connect(this.signer).withdraw(proposalId));
+    return send(this.suite.inflationVote.connect(this.signer).withdraw, proposalId);
   }
 
   /** One proposal. */
@@ -111,6 +111,6 @@ export class HolderClient {
     const owner = await this.signer.getAddress();
     const spender = await this.suite.inflationVote.getAddress();
     const allowance = await this.suite.token.allowance(owner, spender);
-    if (allowance < amount) await send(() => this.suite.token.connect(this.signer).approve(spender, amount));
+    if (allowance < amount) await send(this.suite.token.connect(this.signer).approve, spender, amount);
   }
 }

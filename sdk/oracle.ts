@@ -36,24 +36,24 @@ export class OracleClient {
     if ("epoch" in built && BigInt(built.epoch) !== epoch) {
       throw new DataGenSdkError(`the proofs file is for epoch ${built.epoch}, not ${epoch}`);
     }
-    return send(() => this.suite.rewards.connect(this.signer).postRoot(epoch, root, total));
+    return send(this.suite.rewards.connect(this.signer).postRoot, epoch, root, total);
   }
 
   /** Opens a cross-check of task `taskId` (32-byte hex) done by `paired` for `user`. */
   async openCheck(taskId: string, user: string, paired: string): Promise<{ checkId: bigint; receipt: ContractTransactionReceipt }> {
     const crossCheck = this.suite.crossCheck.connect(this.signer);
-    const receipt = await send(() => crossCheck.open(taskId, user, paired));
+    const receipt = await send(crossCheck.open, taskId, user, paired);
     return { checkId: await crossCheck.checkOfTask(taskId, { blockTag: receipt.blockNumber }), receipt };
   }
 
   /** Draws the pending checkers of a check (anyone may; needs a block after the seed block). */
   draw(checkId: bigint): Promise<ContractTransactionReceipt> {
-    return send(() => this.suite.crossCheck.connect(this.signer).draw(checkId));
+    return send(this.suite.crossCheck.connect(this.signer).draw, checkId);
   }
 
   /** Finalizes a check after its reveal deadline (anyone may) and returns the verdict. */
   async finalize(checkId: bigint): Promise<{ verdict: Verdict; receipt: ContractTransactionReceipt }> {
-    const receipt = await send(() => this.suite.crossCheck.connect(this.signer).finalize(checkId));
+    const receipt = await send(this.suite.crossCheck.connect(this.signer).finalize, checkId);
     const info = await this.suite.crossCheck.checkInfo(checkId, { blockTag: receipt.blockNumber });
     return { verdict: VERDICTS[Number(info.verdict)], receipt };
   }
@@ -70,12 +70,12 @@ export class CheckParty {
   async commitResult(checkId: bigint, resultHash: string, salt: string = hexlify(randomBytes(32))) {
     const party = await this.signer.getAddress();
     const commitment = await this.suite.crossCheck.commitmentOf(checkId, party, resultHash, salt);
-    const receipt = await send(() => this.suite.crossCheck.connect(this.signer).commit(checkId, commitment));
+    const receipt = await send(this.suite.crossCheck.connect(this.signer).commit, checkId, commitment);
     return { salt, commitment, receipt };
   }
 
   /** Reveals the committed `resultHash` and its `salt` (after the commit deadline). */
   revealResult(checkId: bigint, resultHash: string, salt: string): Promise<ContractTransactionReceipt> {
-    return send(() => this.suite.crossCheck.connect(this.signer).reveal(checkId, resultHash, salt));
+    return send(this.suite.crossCheck.connect(this.signer).reveal, checkId, resultHash, salt);
   }
 }

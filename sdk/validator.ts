@@ -3,6 +3,7 @@
  * unbond, withdraw, read its status, and claim many epochs at once from proofs files.
  */
 import { getAddress, Signature, type ContractTransactionReceipt, type Signer } from "ethers";
+import type { ContractMethodArgs, TypedContractMethod } from "../typechain-types/common";
 import type { Suite } from "./deployments";
 import { DataGenSdkError, withPlainErrors } from "./errors";
 import { readProofsFile, type ProofsFile } from "./proofs";
@@ -31,15 +32,20 @@ export interface ClaimResult {
   receipt: ContractTransactionReceipt;
 }
 
-async function mined(tx: Promise<{ wait(): Promise<ContractTransactionReceipt | null> }>): Promise<ContractTransactionReceipt> {
-  const receipt = await (await tx).wait();
-  if (!receipt) throw new DataGenSdkError("the transaction was dropped");
-  return receipt;
-}
-
-/** Sends a transaction and waits for it; contract errors come back in plain words. */
-export function send(tx: () => Promise<{ wait(): Promise<ContractTransactionReceipt | null> }>): Promise<ContractTransactionReceipt> {
-  return withPlainErrors(() => mined(tx()));
+/**
+ * Sends `method(...args)` and waits for it to be mined. The call is estimated first, so a contract
+ * error comes back (in plain words, as a {@link DataGenError}) before any transaction is sent.
+ */
+export function send<A extends Array<unknown>, R>(
+  method: TypedContractMethod<A, R, "nonpayable">,
+  ...args: ContractMethodArgs<A, "nonpayable">
+): Promise<ContractTransactionReceipt> {
+  return withPlainErrors(async () => {
+    await method.estimateGas(...args);
+    const receipt = await (await method.send(...args)).wait();
+    if (!receipt) throw new DataGenSdkError("the transaction was dropped");
+    return receipt;
+  });
 }
 
 /** A validator's client: `signer` is the validator. */
@@ -59,8 +65,8 @@ export class ValidatorClient {
     const staking = this.suite.staking.connect(this.signer);
     const spender = await staking.getAddress();
     if (options.permit === false) {
-      await send(() => this.suite.token.connect(this.signer).approve(spender, amount));
-      return send(() => staking.stake(amount));
+      await send(this.suite.token.connect(this.signer).approve, spender, amount);
+      return send(staking.stake, amount);
     }
     const owner = await this.signer.getAddress();
     const provider = this.signer.provider!;
@@ -85,7 +91,7 @@ export class ValidatorClient {
         { owner, spender, value: amount, nonce: await this.suite.token.nonces(owner), deadline },
       ),
     );
-    return send(() => staking.stakeWithPermit(amount, deadline, signature.v, signature.r, signature.s));
+    return send(staking.stakeWithPermit, amount, deadline, signature.v, signature.r, signature.s);
   }
 
   /** Adds `amount` DG wei to an Active validator's stake (with a permit, one transaction). */
@@ -95,12 +101,12 @@ export class ValidatorClient {
 
   /** Moves `amount` DG wei of the active stake to unbonding (still slashable until withdrawn). */
   requestUnbond(amount: bigint): Promise<ContractTransactionReceipt> {
-    return send(() => this.suite.staking.connect(this.signer).requestUnbond(amount));
+    return send(this.suite.staking.connect(this.signer).requestUnbond, amount);
   }
 
   /** Withdraws the unbonded stake once the cooldown is over and no check is open. */
   withdraw(): Promise<ContractTransactionReceipt> {
-    return send(() => this.suite.staking.connect(this.signer).withdraw());
+    return send(this.suite.staking.connect(this.signer).withdraw);
   }
 
   /** The record of `address` (default: this validator). */
@@ -163,7 +169,7 @@ export class ValidatorClient {
     }
     if (claims.length === 0) throw new DataGenSdkError(`nothing to claim (${skipped.join("; ") || "no proofs given"})`);
     const before = await this.suite.token.balanceOf(me);
-    const receipt = await send(() => this.suite.rewards.connect(this.signer).claim(claims));
+    const receipt = await send(this.suite.rewards.connect(this.signer).claim, claims);
     const paid = (await this.suite.token.balanceOf(me, { blockTag: receipt.blockNumber })) - before;
     return { epochs: claims.map((c) => c.epoch), paid, receipt };
   }

@@ -1,0 +1,242 @@
+/**
+ * The `dg:*` tasks, run in-process exactly as the CLI runs them (same arguments, same output), against
+ * the suite deployed by the fixture and recorded for the embedded network's chain id. Each README
+ * example is run here; each malformed argument or report is refused with one line before any
+ * transaction.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { expect } from "chai";
+import hre, { ethers } from "hardhat";
+import { loadFixture, mine, time } from "@nomicfoundation/hardhat-network-helpers";
+import { id } from "ethers";
+import { writeDeployment } from "../sdk";
+import { deployCrossCheck } from "./helpers/crosscheck";
+
+const DG = 10n ** 18n;
+const DAY = 86_400n;
+
+interface TaskRun {
+  code: number;
+  out: string;
+  err: string;
+}
+
+/** Runs `dg:<name>` with CLI-style string arguments; returns its exit code and output. */
+async function dg(name: string, args: Record<string, string | boolean | number> = {}): Promise<TaskRun> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = console.log;
+  const error = console.error;
+  const exitCode = process.exitCode;
+  console.log = (...parts: unknown[]) => out.push(parts.join(" "));
+  console.error = (...parts: unknown[]) => err.push(parts.join(" "));
+  process.exitCode = 0;
+  try {
+    await hre.run(`dg:${name}`, args);
+  } finally {
+    console.log = log;
+    console.error = error;
+  }
+  const code = Number(process.exitCode ?? 0);
+  process.exitCode = exitCode;
+  return { code, out: out.join("\n"), err: err.join("\n") };
+}
+
+async function recorded() {
+  const s = await deployCrossCheck();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dg-tasks-"));
+  writeDeployment(
+    {
+      chainId: Number((await ethers.provider.getNetwork()).chainId),
+      network: "hardhat",
+      deployer: s.deployer.address,
+      blockNumber: await ethers.provider.getBlockNumber(),
+      deployedAt: new Date(0).toISOString(),
+      contracts: {
+        DataGen: await s.token.getAddress(),
+        MiningReservation: await s.reservation.getAddress(),
+        InflationVote: await s.inflationVote.getAddress(),
+        ValidatorStaking: await s.staking.getAddress(),
+        ComputeRewards: await s.rewards.getAddress(),
+        CrossCheck: await s.crossCheck.getAddress(),
+      },
+    },
+    dir,
+  );
+  return { s, dir };
+}
+
+describe("dg:* tasks", function () {
+  const previous = process.env.DG_DEPLOYMENTS_DIR;
+  let dir: string;
+  async function setup() {
+    const fixture = await loadFixture(recorded);
+    dir = fixture.dir;
+    process.env.DG_DEPLOYMENTS_DIR = dir;
+    return fixture.s;
+  }
+  after(() => {
+    if (previous === undefined) delete process.env.DG_DEPLOYMENTS_DIR;
+    else process.env.DG_DEPLOYMENTS_DIR = previous;
+  });
+
+  it("dg:schedule and dg:release", async () => {
+    const s = await setup();
+    await time.increaseTo((await s.reservation.start()) + DAY);
+    const schedule = await dg("schedule");
+    expect(schedule.code, schedule.err).to.equal(0);
+    expect(schedule.out).to.match(/daily rate\s+4,560 DG/);
+    expect(schedule.out).to.match(/emitted by then\s+9,120 DG/);
+    expect(schedule.out).to.match(/next halving\s+day 1095/);
+    const release = await dg("release");
+    expect(release.out).to.match(/to the distributor\s+9,120 DG/);
+    expect(await s.reservation.emitted()).to.equal(9_120n * DG);
+  });
+
+  it("holder tasks: propose, back, vote, votes, settle, withdraw", async () => {
+    const s = await setup();
+    const holder = 12; // funded with 100,000 DG
+    expect((await dg("propose", { burnBps: "2000", days: "7", account: holder })).out).to.match(/proposal\s+1/);
+    const back = await dg("back", { proposal: "1", amount: "100000", account: holder });
+    expect(back.out).to.match(/pooled\s+100,000 DG/);
+    expect(back.out).to.match(/state\s+Voting/);
+    const vote = await dg("vote", { proposal: "1", support: "for", amount: "400000", account: 0 });
+    expect(vote.code, vote.err).to.equal(0);
+    expect(vote.out).to.match(/for\s+400,000 DG/);
+    expect((await dg("votes")).out).to.match(/^running: proposal 1 → 2000 bps, for 400,000 DG, against 0 DG/);
+    const early = await dg("settle", { proposal: "1" });
+    expect(early.code).to.equal(1);
+    expect(early.err).to.match(/^error: the vote on proposal 1 runs until /);
+    await time.increaseTo((await s.inflationVote.getProposal(1n)).votingEnd);
+    const settle = await dg("settle", { proposal: "1" });
+    expect(settle.out).to.match(/result\s+Passed/);
+    expect(settle.out).to.match(/burn rate now\s+2000 bps/);
+    expect((await dg("withdraw", { proposal: "1", account: holder })).out).to.match(/withdrawn\s+100,000 DG/);
+    expect(await s.token.balanceOf(s.others[0].address)).to.equal(100_000n * DG);
+  });
+
+  it("validator tasks: stake (permit), status, unbond, withdraw", async () => {
+    const s = await setup();
+    const v = 13;
+    const stake = await dg("validator:stake", { amount: "10000", noPermit: false, account: v });
+    expect(stake.code, stake.err).to.equal(0);
+    expect(stake.out).to.match(/status\s+Active/);
+    expect(stake.out).to.match(/active stake\s+10,000 DG/);
+    const status = await dg("validator:status", { address: s.others[1].address });
+    expect(status.out).to.match(/status\s+Active/);
+    expect((await dg("validator:unbond", { amount: "10000", account: v })).out).to.match(/status\s+CoolingDown/);
+    const early = await dg("validator:withdraw", { account: v });
+    expect(early.err).to.match(/^error: the unbonding cooldown ends at /);
+    await time.increase(7n * DAY);
+    const withdraw = await dg("validator:withdraw", { account: v });
+    expect(withdraw.out).to.match(/withdrawn\s+10,000 DG/);
+    expect(withdraw.out).to.match(/status\s+None/);
+  });
+
+  it("epoch tasks: build from a CSV report, submit, claim in exact proportion", async () => {
+    const s = await setup();
+    const [v1, v2] = s.validators;
+    const report = path.join(dir, "report.csv");
+    fs.writeFileSync(report, `validator,compute\n${v1.address},70\n${v2.address},30\n`);
+    const out = path.join(dir, "epoch-0.json");
+    const build = await dg("epoch:build", { report, epoch: "0", out });
+    expect(build.code, build.err).to.equal(0);
+    expect(build.out).to.match(/total compute\s+100/);
+    await time.increaseTo((await s.rewards.genesis()) + DAY);
+    const submit = await dg("epoch:submit", { proofs: out });
+    expect(submit.code, submit.err).to.equal(0);
+    const pool = (await s.rewards.getEpoch(0n)).pool;
+    expect(pool).to.equal(9_120n * DG); // days 0 and 1
+    await time.increaseTo(await s.rewards.activatesAt(0n));
+    const claim = await dg("validator:claim", { proofs: out, account: 4 });
+    expect(claim.code, claim.err).to.equal(0);
+    expect(claim.out).to.match(/paid\s+6,384 DG/); // 70% of 9,120 DG
+    expect(await s.token.balanceOf(v1.address)).to.equal((pool * 70n) / 100n);
+  });
+
+  it("check tasks: open, draw, commit, reveal, finalize", async () => {
+    const s = await setup();
+    const paired = s.validators[0].address;
+    const open = await dg("check:open", { task: "job-42", user: s.user.address, paired, account: 1 });
+    expect(open.code, open.err).to.equal(0);
+    expect(open.out).to.match(/check\s+1/);
+    expect(open.out).to.include(id("job-42"));
+    await mine(1);
+    expect((await dg("check:draw", { check: "1" })).code).to.equal(0);
+    const info = await s.crossCheck.checkInfo(1n);
+    const parties = [s.user.address, paired, ...info.drawn.slice(0, 3)];
+    const signers = await ethers.getSigners();
+    const indexOf = (a: string) => signers.findIndex((x) => x.address === a);
+    const result = id("the result");
+    const salt = id("salt");
+    for (const party of parties) {
+      const commit = await dg("check:commit", { check: "1", result, salt, account: indexOf(party) });
+      expect(commit.code, commit.err).to.equal(0);
+      expect(commit.out).to.include(salt);
+    }
+    await time.increaseTo(info.commitDeadline + 1n);
+    for (const party of parties) {
+      expect((await dg("check:reveal", { check: "1", result, salt, account: indexOf(party) })).code).to.equal(0);
+    }
+    await time.increaseTo(info.revealDeadline + 1n);
+    expect((await dg("check:finalize", { check: "1" })).out).to.match(/verdict\s+Pass/);
+  });
+
+  describe("refusals: one line, exit code 1, no transaction", () => {
+    const cases: [string, string, Record<string, string | boolean | number>, RegExp][] = [
+      ["a negative amount", "back", { proposal: "1", amount: "-5" }, /^error: --amount must be a positive DG amount/],
+      ["a non-numeric amount", "validator:stake", { amount: "lots", noPermit: false }, /^error: --amount must be a positive DG amount/],
+      ["more than 18 decimals", "vote", { proposal: "1", support: "for", amount: "1.0000000000000000001" }, /^error: --amount must be/],
+      ["a zero amount", "validator:unbond", { amount: "0" }, /^error: --amount must be more than 0 DG$/],
+      ["a bad side", "vote", { proposal: "1", support: "maybe", amount: "20" }, /^error: --support must be "for" or "against"/],
+      ["a burn rate above 10,000 bps", "propose", { burnBps: "10001", days: "7" }, /^error: --burn-bps must be at most 10000/],
+      ["a proposal id of 0", "settle", { proposal: "0" }, /^error: --proposal must be at least 1/],
+      ["a bad address", "check:open", { task: "t", user: "0x1234", paired: "0x1234" }, /^error: --user must be an address/],
+      ["a zero address", "validator:status", { address: "0x0000000000000000000000000000000000000000" }, /^error: --address must not be the zero address$/],
+      ["a bad result hash", "check:commit", { check: "1", result: "0x12" }, /^error: --result must be 32 bytes in hex/],
+      ["a missing proofs file", "validator:claim", { proofs: "/nonexistent.json" }, /^error: cannot read \/nonexistent\.json: ENOENT$/],
+      ["a contract error, decoded", "validator:stake", { amount: "5", noPermit: false, account: 13 }, /^error: the stake of 5 DG is below the minimum of 10,000 DG$/],
+    ];
+    for (const [what, name, args, message] of cases) {
+      it(what, async () => {
+        await setup();
+        const block = await ethers.provider.getBlockNumber();
+        const run = await dg(name, args);
+        expect(run.code).to.equal(1);
+        expect(run.err.split("\n")).to.have.length(1);
+        expect(run.err).to.match(message);
+        expect(await ethers.provider.getBlockNumber()).to.equal(block);
+      });
+    }
+
+    it("a malformed report (duplicate validator, zero compute, bad address, bad line)", async () => {
+      const s = await setup();
+      const v = s.validators[0].address;
+      const reports: [string, RegExp][] = [
+        [`${v},1\n${v.toLowerCase()},2\n`, /^error: .*duplicate/i],
+        [`${v},0\n`, /^error: .*compute/i],
+        [`0x12,5\n`, /^error: .*address/i],
+        [`${v},1,2\n`, /^error: report\.csv line 1: expected "validator,compute"/],
+      ];
+      for (const [content, message] of reports) {
+        const report = path.join(dir, "report.csv");
+        fs.writeFileSync(report, content);
+        const run = await dg("epoch:build", { report, epoch: "0", out: path.join(dir, "never.json") });
+        expect(run.code).to.equal(1);
+        expect(run.err).to.match(message);
+        expect(run.err).to.not.include("\n");
+        expect(fs.existsSync(path.join(dir, "never.json"))).to.equal(false);
+      }
+    });
+
+    it("no deployment recorded for the chain", async () => {
+      await setup();
+      process.env.DG_DEPLOYMENTS_DIR = fs.mkdtempSync(path.join(os.tmpdir(), "dg-empty-"));
+      const run = await dg("schedule");
+      expect(run.code).to.equal(1);
+      expect(run.err).to.match(/^error: no deployment recorded for chain 31337 .*: deploy first with `npx hardhat dg:deploy --network <network>`$/);
+    });
+  });
+});
