@@ -11,7 +11,14 @@ import { mine, takeSnapshot, time } from "@nomicfoundation/hardhat-network-helpe
 import { getAddress, toBeHex, type ContractTransactionResponse, type Signer } from "ethers";
 import CrossCheckModule from "../deploy/modules/CrossCheck";
 import { buildEpoch, type BuiltEpoch, type ComputeEntry } from "./lib/epoch";
-import type { ComputeRewards, CrossCheck, DataGen, InflationVote, MiningReservation, ValidatorStaking } from "../typechain-types";
+import type {
+  ComputeRewards,
+  CrossCheck,
+  DataGen,
+  InflationVote,
+  MiningReservation,
+  ValidatorStaking,
+} from "../typechain-types";
 
 const DAY = 86_400n;
 const DG = 10n ** 18n;
@@ -114,7 +121,10 @@ async function main() {
   {
     const deadline = BigInt(await time.latest()) + DAY;
     const sig = await permitSignature(token, alice, bob.address, DG, deadline);
-    await measure("DG permit (EIP-2612)", token.connect(bob).permit(alice.address, bob.address, DG, deadline, sig.v, sig.r, sig.s));
+    await measure(
+      "DG permit (EIP-2612)",
+      token.connect(bob).permit(alice.address, bob.address, DG, deadline, sig.v, sig.r, sig.s),
+    );
   }
 
   // --- release: each case from the same snapshot: one earlier release, then the measured one ---
@@ -168,17 +178,28 @@ async function main() {
   section = "validator staking";
   progress("staking");
   const stakingAddress = await staking.getAddress();
-  for (const v of [v1, v2, v3, v4, v5]) await (await token.connect(v).approve(stakingAddress, ethers.MaxUint256)).wait();
-  await measure("stake (first validator ever)", staking.connect(v1).stake(minStake), { target: "≤ 100k", anchor: SYNTHETIX_STAKE });
-  await measure("stake (new validator, allowance set)", staking.connect(v2).stake(minStake), { target: "≤ 100k", anchor: SYNTHETIX_STAKE });
+  for (const v of [v1, v2, v3, v4, v5])
+    await (await token.connect(v).approve(stakingAddress, ethers.MaxUint256)).wait();
+  await measure("stake (first validator ever)", staking.connect(v1).stake(minStake), {
+    target: "≤ 100k",
+    anchor: SYNTHETIX_STAKE,
+  });
+  await measure("stake (new validator, allowance set)", staking.connect(v2).stake(minStake), {
+    target: "≤ 100k",
+    anchor: SYNTHETIX_STAKE,
+  });
   await measure("stake (top-up)", staking.connect(v2).stake(minStake), { anchor: SYNTHETIX_STAKE });
   await (await token.connect(v3).approve(stakingAddress, 0n)).wait();
   {
     const deadline = BigInt(await time.latest()) + DAY;
     const sig = await permitSignature(token, v3, stakingAddress, minStake, deadline);
-    await measure("stakeWithPermit (new validator, one transaction)", staking.connect(v3).stakeWithPermit(minStake, deadline, sig.v, sig.r, sig.s), {
-      anchor: ETH_DEPOSIT,
-    });
+    await measure(
+      "stakeWithPermit (new validator, one transaction)",
+      staking.connect(v3).stakeWithPermit(minStake, deadline, sig.v, sig.r, sig.s),
+      {
+        anchor: ETH_DEPOSIT,
+      },
+    );
   }
   await (await staking.connect(v4).stake(minStake)).wait(); // admitted before epoch 0, like v1..v3
   const unbondSnapshot = await takeSnapshot();
@@ -197,10 +218,12 @@ async function main() {
   const validators = [v1, v2, v3, v4];
   const epochEntries = (extra: number): ComputeEntry[] => {
     const entries: ComputeEntry[] = validators.map((v) => ({ validator: v.address, compute: 1_000n }));
-    for (let i = 0; i < extra; i++) entries.push({ validator: getAddress(toBeHex(0x10000n + BigInt(i), 20)), compute: BigInt(1 + (i % 997)) });
+    for (let i = 0; i < extra; i++)
+      entries.push({ validator: getAddress(toBeHex(0x10000n + BigInt(i), 20)), compute: BigInt(1 + (i % 997)) });
     return entries;
   };
-  const build = (epoch: bigint, entries: ComputeEntry[]): BuiltEpoch => buildEpoch({ chainId, distributor, epoch, entries });
+  const build = (epoch: bigint, entries: ComputeEntry[]): BuiltEpoch =>
+    buildEpoch({ chainId, distributor, epoch, entries });
   const genesis = await rewards.genesis();
   const epochDuration = await rewards.epochDuration();
   const challengeWindow = await rewards.challengeWindow();
@@ -213,15 +236,20 @@ async function main() {
   // unclaimed so the distributor holds DG.
   const epoch0 = build(0n, [...epochEntries(0), { validator: v5.address, compute: 1_000n }]);
   await postAndActivate(0n, epoch0);
-  for (const v of validators) await (await rewards.connect(v).claimEpoch(0n, 1_000n, epoch0.proofs[v.address].proof)).wait();
+  for (const v of validators)
+    await (await rewards.connect(v).claimEpoch(0n, 1_000n, epoch0.proofs[v.address].proof)).wait();
   const big = build(1n, epochEntries(99_996));
   const small = build(1n, epochEntries(6));
   const postSnapshot = await takeSnapshot();
   await advanceTo(genesis + 2n * epochDuration);
-  await measure("postRoot, 10 validators", rewards.connect(oracle).postRoot(1n, small.root, small.totalCompute), { target: "same for any N" });
+  await measure("postRoot, 10 validators", rewards.connect(oracle).postRoot(1n, small.root, small.totalCompute), {
+    target: "same for any N",
+  });
   await postSnapshot.restore();
   await advanceTo(genesis + 2n * epochDuration);
-  await measure("postRoot, 100,000 validators", rewards.connect(oracle).postRoot(1n, big.root, big.totalCompute), { target: "same for any N" });
+  await measure("postRoot, 100,000 validators", rewards.connect(oracle).postRoot(1n, big.root, big.totalCompute), {
+    target: "same for any N",
+  });
   await time.increase(challengeWindow);
   const deep = validators.find((v) => big.proofs[v.address].proof.length === 17);
   if (!deep) throw new Error("no validator with a 17-hash proof in the 100,000-leaf tree");
@@ -248,16 +276,28 @@ async function main() {
     compute: 1_000n,
     proof: built.proofs[v.address].proof,
   });
-  await measure("claimEpoch, one epoch, 10-leaf tree", rewards.connect(v1).claimEpoch(2n, 1_000n, tenSmall[0].proofs[v1.address].proof), {
-    target: "≤ 75k",
-    anchor: UNISWAP_CLAIM,
-  });
+  await measure(
+    "claimEpoch, one epoch, 10-leaf tree",
+    rewards.connect(v1).claimEpoch(2n, 1_000n, tenSmall[0].proofs[v1.address].proof),
+    {
+      target: "≤ 75k",
+      anchor: UNISWAP_CLAIM,
+    },
+  );
   const tenGas = await measure(
     "claim, ten epochs in one call (10-leaf trees)",
     rewards.connect(v2).claim(tenSmall.map((built, i) => smallLeaf(built, BigInt(i) + 2n, v2))),
   );
-  const oneGas = await measure("claim, one epoch in a list (10-leaf tree)", rewards.connect(v3).claim([smallLeaf(tenSmall[0], 2n, v3)]));
-  rows.push({ section, operation: "claim: each extra epoch in a batch ((ten − one) / 9)", gas: (tenGas - oneGas) / 9n, target: "≤ 40k" });
+  const oneGas = await measure(
+    "claim, one epoch in a list (10-leaf tree)",
+    rewards.connect(v3).claim([smallLeaf(tenSmall[0], 2n, v3)]),
+  );
+  rows.push({
+    section,
+    operation: "claim: each extra epoch in a batch ((ten − one) / 9)",
+    gas: (tenGas - oneGas) / 9n,
+    target: "≤ 40k",
+  });
   await mine(1);
 
   // --- cross-check ---
@@ -295,7 +335,9 @@ async function main() {
   const play = async (checkId: bigint, parties: string[], said: string[], measureOne: boolean) => {
     const salt = ethers.id("bench salt");
     for (const [i, party] of parties.entries()) {
-      const tx = crossCheck.connect(await ethers.getSigner(party)).commit(checkId, await crossCheck.commitmentOf(checkId, party, said[i], salt));
+      const tx = crossCheck
+        .connect(await ethers.getSigner(party))
+        .commit(checkId, await crossCheck.commitmentOf(checkId, party, said[i], salt));
       if (measureOne && i === parties.length - 1) await measure("commit (a checker)", tx);
       else await (await tx).wait();
     }
@@ -339,9 +381,17 @@ async function main() {
 
   // --- table ---
   const header = ["section", "operation", "gas", "target", "anchor", "ratio"];
-  const body = rows.map((r) => [r.section, r.operation, r.gas.toLocaleString("en-US"), r.target ?? "", anchorText(r.anchor), ratio(r)]);
+  const body = rows.map((r) => [
+    r.section,
+    r.operation,
+    r.gas.toLocaleString("en-US"),
+    r.target ?? "",
+    anchorText(r.anchor),
+    ratio(r),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 2 || i === 5 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join("  ");
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 2 || i === 5 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join("  ");
   console.log(`\n${line(header)}\n${widths.map((w) => "-".repeat(w)).join("  ")}\n${body.map(line).join("\n")}`);
   const markdown = [
     `| ${header.join(" | ")} |`,

@@ -36,4 +36,6 @@ if (failures.length > 0) {
   console.error(`coverage below the bar:\n  ${failures.join("\n  ")}`);
   process.exit(1);
 }
-console.log(`coverage OK for ${files} contracts (lines ${THRESHOLDS.lines}%, functions ${THRESHOLDS.functions}%, branches >= ${THRESHOLDS.branches}%)`);
+console.log(
+  `coverage OK for ${files} contracts (lines ${THRESHOLDS.lines}%, functions ${THRESHOLDS.functions}%, branches >= ${THRESHOLDS.branches}%)`,
+);

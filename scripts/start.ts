@@ -26,8 +26,20 @@ const short = (address: string) => `${address.slice(0, 6)}…${address.slice(-4)
 /** The report `npm start` prints. */
 export function renderReport(s: LifecycleSummary): string {
   const out: string[] = [];
-  out.push(table("Deployed (deploy/modules/CrossCheck.ts, embedded Hardhat network)", ["contract", "address"], Object.entries(s.addresses)));
-  out.push(table("Validators staked before day 0", ["validator", "address", "stake"], s.stakes.map((v) => [v.name, v.address, dg(v.stake)])));
+  out.push(
+    table(
+      "Deployed (deploy/modules/CrossCheck.ts, embedded Hardhat network)",
+      ["contract", "address"],
+      Object.entries(s.addresses),
+    ),
+  );
+  out.push(
+    table(
+      "Validators staked before day 0",
+      ["validator", "address", "stake"],
+      s.stakes.map((v) => [v.name, v.address, dg(v.stake)]),
+    ),
+  );
   out.push(
     table(
       "Release across the first halving (the reservation pays the ComputeRewards distributor)",
@@ -36,15 +48,28 @@ export function renderReport(s: LifecycleSummary): string {
     ),
   );
   out.push(
-    table("Inflation-cut vote: burn 20% of every release", ["votes for", "votes against", "result", "burnBps"], [
-      [dg(s.vote.forVotes), dg(s.vote.againstVotes), s.vote.passed ? "passed" : "failed", s.vote.burnBps],
-    ]),
+    table(
+      "Inflation-cut vote: burn 20% of every release",
+      ["votes for", "votes against", "result", "burnBps"],
+      [[dg(s.vote.forVotes), dg(s.vote.againstVotes), s.vote.passed ? "passed" : "failed", s.vote.burnBps]],
+    ),
   );
   const b = s.burnRelease;
   out.push(
-    table(`Release of day ${b.day} after the vote`, ["released", "to distributor (80%)", "burned (20%)", "supply before", "supply after", "supply fell by the burn"], [
-      [dg(b.released), dg(b.toBeneficiary), dg(b.burned), dg(b.supplyBefore), dg(b.supplyAfter), b.supplyBefore - b.supplyAfter === b.burned ? "yes" : "NO"],
-    ]),
+    table(
+      `Release of day ${b.day} after the vote`,
+      ["released", "to distributor (80%)", "burned (20%)", "supply before", "supply after", "supply fell by the burn"],
+      [
+        [
+          dg(b.released),
+          dg(b.toBeneficiary),
+          dg(b.burned),
+          dg(b.supplyBefore),
+          dg(b.supplyAfter),
+          b.supplyBefore - b.supplyAfter === b.burned ? "yes" : "NO",
+        ],
+      ],
+    ),
   );
   const e = s.epoch;
   out.push(
@@ -53,30 +78,44 @@ export function renderReport(s: LifecycleSummary): string {
       ["validator", "compute", "share", "paid", "= mulDiv(pool, compute, total)"],
       e.claims.map((c) => {
         const expected = (e.pool * c.compute) / e.totalCompute;
-        return [c.name, c.compute, `${(Number(c.compute) * 100) / Number(e.totalCompute)}%`, dg(c.paid), c.paid === expected ? "yes" : `NO (${dg(expected)})`];
+        return [
+          c.name,
+          c.compute,
+          `${(Number(c.compute) * 100) / Number(e.totalCompute)}%`,
+          dg(c.paid),
+          c.paid === expected ? "yes" : `NO (${dg(expected)})`,
+        ];
       }),
     ),
   );
   const c = s.check;
   out.push(
-    table(`Cross-check ${c.checkId} of a task computed by C: verdict ${c.verdict}`, ["", "amount"], [
-      [`C slashed (10% of its stake at open)`, dg(c.slashed)],
-      ["  reward share, split among the honest checkers", dg(c.rewarded)],
-      ["  burned by the escrow", dg(c.burned)],
-      ...c.rewards.map((r): [string, string] => [`  checker ${short(r.checker)} rewarded`, dg(r.amount)]),
-      ["  division remainder burned", dg(c.dustBurned)],
-      ["C's status now (below the minimum stake)", c.pairedStatus],
-    ]),
+    table(
+      `Cross-check ${c.checkId} of a task computed by C: verdict ${c.verdict}`,
+      ["", "amount"],
+      [
+        [`C slashed (10% of its stake at open)`, dg(c.slashed)],
+        ["  reward share, split among the honest checkers", dg(c.rewarded)],
+        ["  burned by the escrow", dg(c.burned)],
+        ...c.rewards.map((r): [string, string] => [`  checker ${short(r.checker)} rewarded`, dg(r.amount)]),
+        ["  division remainder burned", dg(c.dustBurned)],
+        ["C's status now (below the minimum stake)", c.pairedStatus],
+      ],
+    ),
   );
   out.push(
-    table("Unbond and withdraw", ["validator", "unbonded", "withdrawn after the cooldown", "status"], [
-      [s.exit.name, dg(s.exit.unbonded), dg(s.exit.withdrawn), s.exit.status],
-    ]),
+    table(
+      "Unbond and withdraw",
+      ["validator", "unbonded", "withdrawn after the cooldown", "status"],
+      [[s.exit.name, dg(s.exit.unbonded), dg(s.exit.withdrawn), s.exit.status]],
+    ),
   );
   out.push(
-    table("Conservation", ["balances of every holder", "+ burned", "= 30,000,000 DG"], [
-      [dg(s.holdersSum), dg(s.burnedTotal), s.holdersSum + s.burnedTotal === 30_000_000n * 10n ** 18n ? "yes" : "NO"],
-    ]),
+    table(
+      "Conservation",
+      ["balances of every holder", "+ burned", "= 30,000,000 DG"],
+      [[dg(s.holdersSum), dg(s.burnedTotal), s.holdersSum + s.burnedTotal === 30_000_000n * 10n ** 18n ? "yes" : "NO"]],
+    ),
   );
   out.push(`\nEmission chart (daily rate and cumulative release over 217 years, halvings marked): ${s.chartFile}`);
   return out.join("\n");

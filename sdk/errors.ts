@@ -44,7 +44,14 @@ export function formatDG(wei: bigint): string {
 const VALIDATOR_STATUS = ["not staked", "Active", "cooling down", "expelled"];
 const PROPOSAL_STATUS = ["unknown", "pooling", "queued", "being voted", "passed", "failed", "expired"];
 const SIDE = ["no side", "for", "against"];
-const CHECK_PHASE = ["unknown", "awaiting its draw", "in its commit-reveal round", "awaiting the fifth validator's draw", "in the fifth validator's round", "finalized"];
+const CHECK_PHASE = [
+  "unknown",
+  "awaiting its draw",
+  "in its commit-reveal round",
+  "awaiting the fifth validator's draw",
+  "in the fifth validator's round",
+  "finalized",
+];
 
 type Args = readonly unknown[];
 const a = (args: Args, i: number) => args[i] as bigint;
@@ -61,7 +68,8 @@ export const ERROR_MESSAGES: Record<string, (args: Args) => string> = {
   ECDSAInvalidSignature: () => "the signature is invalid",
   ECDSAInvalidSignatureLength: (x) => `the signature has ${a(x, 0)} bytes instead of 65`,
   ECDSAInvalidSignatureS: () => "the signature is malleable (s in the upper half) and refused",
-  ERC20InsufficientAllowance: (x) => `the allowance of ${s(x, 0)} is ${dg(x, 1)}, ${dg(x, 2)} needed: approve more first`,
+  ERC20InsufficientAllowance: (x) =>
+    `the allowance of ${s(x, 0)} is ${dg(x, 1)}, ${dg(x, 2)} needed: approve more first`,
   ERC20InsufficientBalance: (x) => `${s(x, 0)} holds ${dg(x, 1)}, ${dg(x, 2)} needed`,
   ERC20InvalidApprover: (x) => `${s(x, 0)} cannot approve (zero address)`,
   ERC20InvalidReceiver: (x) => `DG cannot be sent to ${s(x, 0)}`,
@@ -78,7 +86,8 @@ export const ERROR_MESSAGES: Record<string, (args: Args) => string> = {
   AccessControlBadConfirmation: () => "an account can only renounce its own roles",
   AccessControlEnforcedDefaultAdminDelay: (x) => `the admin change is scheduled: it can happen after ${time(x, 0)}`,
   AccessControlEnforcedDefaultAdminRules: () => "the default admin role only moves by the two-step, delayed transfer",
-  AccessControlInvalidDefaultAdmin: (x) => `${s(x, 0)} is not the pending default admin (or the transfer is not due yet)`,
+  AccessControlInvalidDefaultAdmin: (x) =>
+    `${s(x, 0)} is not the pending default admin (or the transfer is not due yet)`,
   AccessControlUnauthorizedAccount: (x) => `${s(x, 0)} lacks the role ${s(x, 1)} needed for this call`,
   SafeCastOverflowedUintDowncast: (x) => `the value ${a(x, 1)} does not fit in ${a(x, 0)} bits`,
   // MiningReservation
@@ -89,7 +98,8 @@ export const ERROR_MESSAGES: Record<string, (args: Args) => string> = {
   MiningReservationNotReady: (x) =>
     `the reservation cannot release yet: ${x[0] ? "funded" : "not funded"}, beneficiary ${s(x, 1)}`,
   MiningReservationNothingToRecover: () => "the reservation holds no DG beyond its reserve: nothing to recover",
-  MiningReservationUnauthorized: (x) => `${s(x, 0)} is not the inflation vote: only a passed vote changes the burn rate`,
+  MiningReservationUnauthorized: (x) =>
+    `${s(x, 0)} is not the inflation vote: only a passed vote changes the burn rate`,
   MiningReservationZeroAddress: () => "an address is missing (zero address)",
   // InflationVote
   InflationVoteBelowMinimumLock: (x) => `a vote locks at least ${dg(x, 1)}; ${dg(x, 0)} is too little`,
@@ -97,8 +107,7 @@ export const ERROR_MESSAGES: Record<string, (args: Args) => string> = {
   InflationVoteBurnBpsUnchanged: (x) => `the burn rate is already ${bps(x, 0)}: nothing to vote on`,
   InflationVoteCannotSwitchSide: (x) =>
     `${s(x, 1)} already voted ${named(SIDE, x, 2)} on proposal ${a(x, 0)} and cannot switch sides`,
-  InflationVoteDurationOutOfRange: (x) =>
-    `the voting duration ${secs(x, 0)} is outside ${secs(x, 1)} .. ${secs(x, 2)}`,
+  InflationVoteDurationOutOfRange: (x) => `the voting duration ${secs(x, 0)} is outside ${secs(x, 1)} .. ${secs(x, 2)}`,
   InflationVoteInsufficientBacking: (x) =>
     `${s(x, 1)} backed proposal ${a(x, 0)} with ${dg(x, 2)} and cannot take back ${dg(x, 3)}`,
   InflationVoteNothingToWithdraw: (x) => `${s(x, 1)} has nothing to withdraw from proposal ${a(x, 0)}`,
@@ -133,12 +142,16 @@ export const ERROR_MESSAGES: Record<string, (args: Args) => string> = {
   // ComputeRewards
   ComputeRewardsAlreadyActive: (x) => `the root of epoch ${a(x, 0)} activated at ${time(x, 1)} and is final`,
   ComputeRewardsAlreadyClaimed: (x) => `${s(x, 1)} already settled its reward for epoch ${a(x, 0)}`,
-  ComputeRewardsChallengeWindowOutOfRange: (x) => `the challenge window ${secs(x, 0)} is outside ${secs(x, 1)} .. ${secs(x, 2)}`,
-  ComputeRewardsCooldownTooShort: (x) => `the staking cooldown ${secs(x, 0)} is shorter than the ${secs(x, 1)} required`,
+  ComputeRewardsChallengeWindowOutOfRange: (x) =>
+    `the challenge window ${secs(x, 0)} is outside ${secs(x, 1)} .. ${secs(x, 2)}`,
+  ComputeRewardsCooldownTooShort: (x) =>
+    `the staking cooldown ${secs(x, 0)} is shorter than the ${secs(x, 1)} required`,
   ComputeRewardsEmptyClaimList: () => "the claim lists no epoch",
-  ComputeRewardsEpochDurationOutOfRange: (x) => `the epoch duration ${secs(x, 0)} is outside ${secs(x, 1)} .. ${secs(x, 2)}`,
+  ComputeRewardsEpochDurationOutOfRange: (x) =>
+    `the epoch duration ${secs(x, 0)} is outside ${secs(x, 1)} .. ${secs(x, 2)}`,
   ComputeRewardsEpochNotEnded: (x) => `epoch ${a(x, 0)} has not ended yet (${a(x, 1)} epochs have ended)`,
-  ComputeRewardsEpochNotIncreasing: (x) => `epoch ${a(x, 0)} cannot be posted: the next postable epoch is ${a(x, 1)} or later`,
+  ComputeRewardsEpochNotIncreasing: (x) =>
+    `epoch ${a(x, 0)} cannot be posted: the next postable epoch is ${a(x, 1)} or later`,
   ComputeRewardsInvalidProof: (x) =>
     `the proof does not match the root of epoch ${a(x, 0)} for ${s(x, 1)} with compute ${a(x, 2)}`,
   ComputeRewardsNotActive: (x) => `the root of epoch ${a(x, 0)} is in its challenge window until ${time(x, 1)}`,
@@ -168,7 +181,8 @@ export const ERROR_MESSAGES: Record<string, (args: Args) => string> = {
   CrossCheckRevealClosed: (x) => `reveals closed at ${time(x, 1)}`,
   CrossCheckRevealNotOpen: (x) => `reveals open after the commit deadline, ${time(x, 1)}`,
   CrossCheckRevealNotOver: (x) => `the check can be finalized after its reveal deadline, ${time(x, 1)}`,
-  CrossCheckSeedNotReady: (x) => `the seed block ${a(x, 1)} is not mined yet (current block ${a(x, 0)}): draw in a later block`,
+  CrossCheckSeedNotReady: (x) =>
+    `the seed block ${a(x, 1)} is not mined yet (current block ${a(x, 0)}): draw in a later block`,
   CrossCheckSlashBpsOutOfRange: (x) => `the slash share ${bps(x, 0)} is outside ${bps(x, 1)} .. ${bps(x, 2)}`,
   CrossCheckTaskAlreadyChecked: (x) => `task ${s(x, 0)} is already checked by check ${a(x, 1)}`,
   CrossCheckUnknownCheck: (x) => `there is no check ${a(x, 0)}`,

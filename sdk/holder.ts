@@ -34,7 +34,10 @@ export class HolderClient {
   ) {}
 
   /** Proposes `targetBurnBps` (0..10,000) with a vote lasting `votingDuration` seconds. */
-  async propose(targetBurnBps: bigint, votingDuration: bigint): Promise<{ proposalId: bigint; receipt: ContractTransactionReceipt }> {
+  async propose(
+    targetBurnBps: bigint,
+    votingDuration: bigint,
+  ): Promise<{ proposalId: bigint; receipt: ContractTransactionReceipt }> {
     const vote = this.suite.inflationVote.connect(this.signer);
     const receipt = await send(vote.propose, targetBurnBps, votingDuration);
     const event = receipt.logs

@@ -11,7 +11,16 @@ import { toProofsFile, type ProofsFile } from "./proofs";
 import { send } from "./validator";
 
 /** CrossCheck verdicts, by enum value. */
-export const VERDICTS = ["None", "Invalid", "Pass", "CheckerSlashed", "TieDecided", "PairedSlashed", "Inconclusive", "Cancelled"] as const;
+export const VERDICTS = [
+  "None",
+  "Invalid",
+  "Pass",
+  "CheckerSlashed",
+  "TieDecided",
+  "PairedSlashed",
+  "Inconclusive",
+  "Cancelled",
+] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
 /** The oracle's client (ORACLE_ROLE of ComputeRewards, COORDINATOR_ROLE of CrossCheck). */
@@ -30,7 +39,10 @@ export class OracleClient {
   }
 
   /** Posts the root and total compute of an epoch (from a built epoch or its proofs file). */
-  postEpoch(epoch: bigint, built: Pick<BuiltEpoch, "root" | "totalCompute"> | ProofsFile): Promise<ContractTransactionReceipt> {
+  postEpoch(
+    epoch: bigint,
+    built: Pick<BuiltEpoch, "root" | "totalCompute"> | ProofsFile,
+  ): Promise<ContractTransactionReceipt> {
     const root = built.root;
     const total = BigInt(built.totalCompute);
     if ("epoch" in built && BigInt(built.epoch) !== epoch) {
@@ -40,7 +52,11 @@ export class OracleClient {
   }
 
   /** Opens a cross-check of task `taskId` (32-byte hex) done by `paired` for `user`. */
-  async openCheck(taskId: string, user: string, paired: string): Promise<{ checkId: bigint; receipt: ContractTransactionReceipt }> {
+  async openCheck(
+    taskId: string,
+    user: string,
+    paired: string,
+  ): Promise<{ checkId: bigint; receipt: ContractTransactionReceipt }> {
     const crossCheck = this.suite.crossCheck.connect(this.signer);
     const receipt = await send(crossCheck.open, taskId, user, paired);
     return { checkId: await crossCheck.checkOfTask(taskId, { blockTag: receipt.blockNumber }), receipt };

@@ -21,7 +21,10 @@ export interface ProofsFile {
 }
 
 /** The proofs file of an epoch built for `distributor` on `chainId`. */
-export function toProofsFile(built: BuiltEpoch, input: { chainId: bigint; distributor: string; epoch: bigint }): ProofsFile {
+export function toProofsFile(
+  built: BuiltEpoch,
+  input: { chainId: bigint; distributor: string; epoch: bigint },
+): ProofsFile {
   return {
     format: PROOFS_FORMAT,
     chainId: input.chainId.toString(),
@@ -30,7 +33,10 @@ export function toProofsFile(built: BuiltEpoch, input: { chainId: bigint; distri
     root: built.root,
     totalCompute: built.totalCompute.toString(),
     proofs: Object.fromEntries(
-      Object.entries(built.proofs).map(([validator, p]) => [validator, { compute: p.compute.toString(), proof: p.proof }]),
+      Object.entries(built.proofs).map(([validator, p]) => [
+        validator,
+        { compute: p.compute.toString(), proof: p.proof },
+      ]),
     ),
   };
 }
@@ -55,7 +61,8 @@ export function validateProofsFile(value: unknown, where = "proofs file"): Proof
   for (const [validator, leaf] of Object.entries(f.proofs as Record<string, unknown>)) {
     if (!isAddress(validator)) fail(`proofs: "${validator}" is not an address`);
     const l = leaf as { compute?: unknown; proof?: unknown };
-    if (typeof l?.compute !== "string" || !DECIMAL.test(l.compute)) fail(`proofs[${validator}].compute must be a decimal string`);
+    if (typeof l?.compute !== "string" || !DECIMAL.test(l.compute))
+      fail(`proofs[${validator}].compute must be a decimal string`);
     if (!Array.isArray(l.proof) || !l.proof.every((h) => typeof h === "string" && BYTES32.test(h))) {
       fail(`proofs[${validator}].proof must be a list of 32-byte hex hashes`);
     }
@@ -69,7 +76,9 @@ export function readProofsFile(file: string): ProofsFile {
   try {
     text = fs.readFileSync(file, "utf8");
   } catch (error) {
-    throw new DataGenSdkError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new DataGenSdkError(
+      `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   }
   let parsed: unknown;
   try {

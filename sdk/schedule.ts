@@ -22,7 +22,10 @@ export async function scheduleStatus(suite: Suite, at?: bigint): Promise<Schedul
   const r = suite.reservation;
   const runner = r.runner!;
   const provider = "getBlock" in runner ? runner : runner.provider!;
-  const latest = BigInt((await (provider as { getBlock(tag: string): Promise<{ timestamp: number } | null> }).getBlock("latest"))!.timestamp);
+  const latest = BigInt(
+    (await (provider as { getBlock(tag: string): Promise<{ timestamp: number } | null> }).getBlock("latest"))!
+      .timestamp,
+  );
   const when = at ?? latest;
   const start = await r.start();
   const day = when >= start ? (when - start) / 86_400n : -1n - (start - when - 1n) / 86_400n;

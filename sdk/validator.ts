@@ -60,7 +60,10 @@ export class ValidatorClient {
    * one. By default signs an EIP-2612 permit and stakes in ONE transaction (`stakeWithPermit`);
    * `{ permit: false }` sends `approve` then `stake`.
    */
-  async stake(amount: bigint, options: { permit?: boolean; deadline?: bigint } = {}): Promise<ContractTransactionReceipt> {
+  async stake(
+    amount: bigint,
+    options: { permit?: boolean; deadline?: bigint } = {},
+  ): Promise<ContractTransactionReceipt> {
     if (amount <= 0n) throw new DataGenSdkError("the amount must be more than 0 DG");
     const staking = this.suite.staking.connect(this.signer);
     const spender = await staking.getAddress();
@@ -144,7 +147,9 @@ export class ValidatorClient {
     for (const file of list) {
       const epoch = BigInt(file.epoch);
       if (BigInt(file.chainId) !== chainId || getAddress(file.distributor) !== distributor) {
-        throw new DataGenSdkError(`the proofs of epoch ${epoch} are for chain ${file.chainId} / ${file.distributor}, not this deployment`);
+        throw new DataGenSdkError(
+          `the proofs of epoch ${epoch} are for chain ${file.chainId} / ${file.distributor}, not this deployment`,
+        );
       }
       const leaf = Object.entries(file.proofs).find(([v]) => getAddress(v) === me)?.[1];
       if (!leaf) {
@@ -157,12 +162,16 @@ export class ValidatorClient {
       }
       const data = await this.suite.rewards.getEpoch(epoch);
       if (data.root !== file.root) {
-        skipped.push(`epoch ${epoch}: its root on-chain is ${data.root === `0x${"0".repeat(64)}` ? "not posted" : "another one"}`);
+        skipped.push(
+          `epoch ${epoch}: its root on-chain is ${data.root === `0x${"0".repeat(64)}` ? "not posted" : "another one"}`,
+        );
         continue;
       }
       const activatesAt = await this.suite.rewards.activatesAt(epoch);
       if (now < activatesAt) {
-        skipped.push(`epoch ${epoch}: in its challenge window until ${new Date(Number(activatesAt) * 1000).toISOString()}`);
+        skipped.push(
+          `epoch ${epoch}: in its challenge window until ${new Date(Number(activatesAt) * 1000).toISOString()}`,
+        );
         continue;
       }
       claims.push({ epoch, compute: BigInt(leaf.compute), proof: leaf.proof });

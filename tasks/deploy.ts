@@ -52,73 +52,76 @@ task("dg:deploy", "Deploy the whole suite (token, reservation, vote, staking, re
   .addOptionalParam("parameters", "Ignition parameter file (default: deploy/parameters/<network>.json)")
   .addOptionalParam("confirmations", "Blocks to wait for each transaction", 3, types.int)
   .addFlag("verify", "Verify every contract on BscScan afterwards (needs BSCSCAN_API_KEY)")
-  .setAction(async (args: { parameters?: string; confirmations: number; verify: boolean }, hre: HardhatRuntimeEnvironment) =>
-    runTask(async () => {
-      const { preflight, Refusal } = await import("./lib/preflight");
-      const { writeDeployment } = await import("../sdk/deployments");
-      const { default: CrossCheckModule } = await import("../deploy/modules/CrossCheck");
-      const network = hre.network;
-      const config = network.config as { url?: string; accounts?: unknown; chainId?: number };
-      const url = "url" in network.config ? config.url : undefined;
-      const accounts = Array.isArray(config.accounts) ? config.accounts : [];
-      const { chainId, deployer } = await preflight({
-        network: network.name,
-        url: url || undefined,
-        hasKey: network.name === "hardhat" || network.name === "localhost" || accounts.length > 0,
-        expectedChainId: config.chainId,
-        // Straight to the URL: Hardhat's own provider would refuse a wrong chain id before we could say so.
-        chainId: async () =>
-          url ? rpcChainId(url) : BigInt((await network.provider.request({ method: "eth_chainId" })) as string),
-        deployer: async () => {
-          const [signer] = await hre.ethers.getSigners();
-          if (!signer) throw new Refusal(`no deployer account on ${network.name}`);
-          const fee = await hre.ethers.provider.getFeeData();
-          return {
-            address: signer.address,
-            balance: await hre.ethers.provider.getBalance(signer.address),
-            gasPrice: fee.gasPrice ?? fee.maxFeePerGas ?? 0n,
-          };
-        },
-      });
-
-      const file = args.parameters ?? path.join(__dirname, "..", "deploy", "parameters", `${network.name}.json`);
-      const parameters = readParameters(file);
-      const core = (parameters.Core ??= {});
-      if (core.releaseStart === undefined) {
-        const latest = await hre.ethers.provider.getBlock("latest");
-        core.releaseStart = nextMidnight(BigInt(latest!.timestamp));
-      }
-      const deploymentId = `chain-${chainId}`;
-      console.log(`Deploying to ${network.name} (chain ${chainId}) from ${deployer}; journal: ignition/deployments/${deploymentId}`);
-      const deployed = await hre.ignition.deploy(CrossCheckModule, {
-        parameters: parameters as never,
-        deploymentId,
-        config: { requiredConfirmations: args.confirmations },
-        displayUi: true,
-      });
-      const contracts = {
-        DataGen: await deployed.token.getAddress(),
-        MiningReservation: await deployed.reservation.getAddress(),
-        InflationVote: await deployed.inflationVote.getAddress(),
-        ValidatorStaking: await deployed.staking.getAddress(),
-        ComputeRewards: await deployed.computeRewards.getAddress(),
-        CrossCheck: await deployed.crossCheck.getAddress(),
-      };
-      const blockNumber = await hre.ethers.provider.getBlockNumber();
-      if (network.name === "hardhat") {
-        console.log("The embedded network is discarded when this command ends: no record written.");
-      } else {
-        const written = writeDeployment({
-          chainId: Number(chainId),
+  .setAction(
+    async (args: { parameters?: string; confirmations: number; verify: boolean }, hre: HardhatRuntimeEnvironment) =>
+      runTask(async () => {
+        const { preflight, Refusal } = await import("./lib/preflight");
+        const { writeDeployment } = await import("../sdk/deployments");
+        const { default: CrossCheckModule } = await import("../deploy/modules/CrossCheck");
+        const network = hre.network;
+        const config = network.config as { url?: string; accounts?: unknown; chainId?: number };
+        const url = "url" in network.config ? config.url : undefined;
+        const accounts = Array.isArray(config.accounts) ? config.accounts : [];
+        const { chainId, deployer } = await preflight({
           network: network.name,
-          deployer,
-          blockNumber,
-          deployedAt: new Date().toISOString(),
-          contracts,
+          url: url || undefined,
+          hasKey: network.name === "hardhat" || network.name === "localhost" || accounts.length > 0,
+          expectedChainId: config.chainId,
+          // Straight to the URL: Hardhat's own provider would refuse a wrong chain id before we could say so.
+          chainId: async () =>
+            url ? rpcChainId(url) : BigInt((await network.provider.request({ method: "eth_chainId" })) as string),
+          deployer: async () => {
+            const [signer] = await hre.ethers.getSigners();
+            if (!signer) throw new Refusal(`no deployer account on ${network.name}`);
+            const fee = await hre.ethers.provider.getFeeData();
+            return {
+              address: signer.address,
+              balance: await hre.ethers.provider.getBalance(signer.address),
+              gasPrice: fee.gasPrice ?? fee.maxFeePerGas ?? 0n,
+            };
+          },
         });
-        console.log(`Addresses recorded in ${path.relative(process.cwd(), written)}`);
-      }
-      console.table(contracts);
-      if (args.verify) await hre.run({ scope: "ignition", task: "verify" }, { deploymentId });
-    }),
+
+        const file = args.parameters ?? path.join(__dirname, "..", "deploy", "parameters", `${network.name}.json`);
+        const parameters = readParameters(file);
+        const core = (parameters.Core ??= {});
+        if (core.releaseStart === undefined) {
+          const latest = await hre.ethers.provider.getBlock("latest");
+          core.releaseStart = nextMidnight(BigInt(latest!.timestamp));
+        }
+        const deploymentId = `chain-${chainId}`;
+        console.log(
+          `Deploying to ${network.name} (chain ${chainId}) from ${deployer}; journal: ignition/deployments/${deploymentId}`,
+        );
+        const deployed = await hre.ignition.deploy(CrossCheckModule, {
+          parameters: parameters as never,
+          deploymentId,
+          config: { requiredConfirmations: args.confirmations },
+          displayUi: true,
+        });
+        const contracts = {
+          DataGen: await deployed.token.getAddress(),
+          MiningReservation: await deployed.reservation.getAddress(),
+          InflationVote: await deployed.inflationVote.getAddress(),
+          ValidatorStaking: await deployed.staking.getAddress(),
+          ComputeRewards: await deployed.computeRewards.getAddress(),
+          CrossCheck: await deployed.crossCheck.getAddress(),
+        };
+        const blockNumber = await hre.ethers.provider.getBlockNumber();
+        if (network.name === "hardhat") {
+          console.log("The embedded network is discarded when this command ends: no record written.");
+        } else {
+          const written = writeDeployment({
+            chainId: Number(chainId),
+            network: network.name,
+            deployer,
+            blockNumber,
+            deployedAt: new Date().toISOString(),
+            contracts,
+          });
+          console.log(`Addresses recorded in ${path.relative(process.cwd(), written)}`);
+        }
+        console.table(contracts);
+        if (args.verify) await hre.run({ scope: "ignition", task: "verify" }, { deploymentId });
+      }),
   );

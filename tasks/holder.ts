@@ -15,7 +15,7 @@ task("dg:schedule", "Print the halving schedule now (or at --at unix seconds)")
       const { formatDG, scheduleStatus } = await import("../sdk");
       const { suite } = await connect(hre, args.account);
       const s = await scheduleStatus(suite, at);
-      const nextHalving = s.day < 0n ? 0n : ((s.day / 1095n) + 1n) * 1095n;
+      const nextHalving = s.day < 0n ? 0n : (s.day / 1095n + 1n) * 1095n;
       printLines([
         ["at", `${new Date(Number(s.at) * 1000).toISOString()} (day ${s.day})`],
         ["daily rate", formatDG(s.dailyRate)],
@@ -35,7 +35,9 @@ task("dg:release", "Release what the schedule owes (anyone may call it)")
       const { formatDG, send } = await import("../sdk");
       const { suite } = await connect(hre, args.account);
       const receipt = await send(suite.reservation.release);
-      const event = receipt.logs.map((l) => suite.reservation.interface.parseLog(l)).find((e) => e?.name === "Released");
+      const event = receipt.logs
+        .map((l) => suite.reservation.interface.parseLog(l))
+        .find((e) => e?.name === "Released");
       printLines([
         ["to the distributor", formatDG(event ? (event.args.toBeneficiary as bigint) : 0n)],
         ["burned", formatDG(event ? (event.args.burned as bigint) : 0n)],
@@ -156,6 +158,10 @@ task("dg:votes", "Show the running vote and the queue of proposals waiting for t
           : "running: none",
       );
       const queue = await holder.queue();
-      console.log(queue.length === 0 ? "queue: empty" : `queue: ${queue.map((p) => `#${p.id} (${p.targetBurnBps} bps)`).join(", ")}`);
+      console.log(
+        queue.length === 0
+          ? "queue: empty"
+          : `queue: ${queue.map((p) => `#${p.id} (${p.targetBurnBps} bps)`).join(", ")}`,
+      );
     }),
   );

@@ -8,7 +8,10 @@ import { runTask } from "./lib/run";
 
 const ACCOUNT = ["account", "Index of the acting account among the network's accounts", 0, types.int] as const;
 
-task("dg:epoch:build", "Build an epoch from a compute report (CSV or JSON) into a root and a proofs file; sends nothing")
+task(
+  "dg:epoch:build",
+  "Build an epoch from a compute report (CSV or JSON) into a root and a proofs file; sends nothing",
+)
   .addParam("report", "The compute report: CSV `validator,compute` lines, or JSON [{validator, compute}]")
   .addParam("epoch", "The epoch id")
   .addParam("out", "Where to write the proofs file (JSON)")
@@ -91,7 +94,10 @@ task("dg:check:draw", "Draw a check's checkers (or its fifth validator) from the
       const receipt = await new OracleClient(suite, signer).draw(checkId);
       const info = await suite.crossCheck.checkInfo(checkId);
       printLines([
-        ["drawn", info.drawn.filter((a) => !/^0x0{40}$/.test(a)).join(", ") || "(re-armed: draw again in a later block)"],
+        [
+          "drawn",
+          info.drawn.filter((a) => !/^0x0{40}$/.test(a)).join(", ") || "(re-armed: draw again in a later block)",
+        ],
         ["commit until", new Date(Number(info.commitDeadline) * 1000).toISOString()],
         ["reveal until", new Date(Number(info.revealDeadline) * 1000).toISOString()],
         ["transaction", receipt.hash],
@@ -155,8 +161,10 @@ task("dg:check:finalize", "Finalize a check after its reveal deadline: verdict, 
             return null;
           }
         })();
-        if (e?.name === "ValidatorSlashed") lines.push([`slashed ${e.args.validator}`, formatDG(e.args.slashed as bigint)]);
-        if (e?.name === "CheckerRewarded") lines.push([`rewarded ${e.args.checker}`, formatDG(e.args.amount as bigint)]);
+        if (e?.name === "ValidatorSlashed")
+          lines.push([`slashed ${e.args.validator}`, formatDG(e.args.slashed as bigint)]);
+        if (e?.name === "CheckerRewarded")
+          lines.push([`rewarded ${e.args.checker}`, formatDG(e.args.amount as bigint)]);
       }
       lines.push(["transaction", receipt.hash]);
       printLines(lines);

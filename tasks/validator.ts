@@ -40,7 +40,10 @@ task("dg:validator:unbond", "Move stake to unbonding; it can be withdrawn after 
       printLines([
         ["status", status.status],
         ["active stake", formatDG(status.active)],
-        ["unbonding", `${formatDG(status.unbonding)} until ${new Date(Number(status.unbondingEnd) * 1000).toISOString()}`],
+        [
+          "unbonding",
+          `${formatDG(status.unbonding)} until ${new Date(Number(status.unbondingEnd) * 1000).toISOString()}`,
+        ],
         ["transaction", receipt.hash],
       ]);
     }),

@@ -1,8 +1,16 @@
 import { expect } from "chai";
-import hre, { ethers } from "hardhat";
+import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
-import { ZeroAddress, ZeroHash, concat, getAddress, keccak256, toBeHex, type ContractTransactionResponse } from "ethers";
-import { DAY, DG } from "./helpers/fixtures";
+import {
+  ZeroAddress,
+  ZeroHash,
+  concat,
+  getAddress,
+  keccak256,
+  toBeHex,
+  type ContractTransactionResponse,
+} from "ethers";
+import { DAY, DG, REAL_BUILD } from "./helpers/fixtures";
 import { SUITE_PARAMS, deploySuite, type Suite } from "./helpers/suite";
 import { buildEpoch, epochLeafHash, type BuiltEpoch, type ComputeEntry } from "../scripts/lib/epoch";
 import type { IComputeRewards } from "../typechain-types";
@@ -11,7 +19,6 @@ const CHAIN_ID = 31_337n;
 const ONE_DAY_EMISSION = 4_560n * DG; // SPEC 2: the daily rate of days 0..1094
 const MAX_TOTAL_COMPUTE = 2n ** 120n - 1n;
 const HOUR = 3_600n;
-const isCoverage = (hre as unknown as { __SOLIDITY_COVERAGE_RUNNING?: boolean }).__SOLIDITY_COVERAGE_RUNNING === true;
 
 /* ===================== helpers ===================== */
 
@@ -141,26 +148,38 @@ describe("ComputeRewards", function () {
     it("the constructor rejects zero addresses, out-of-range durations and a short staking cooldown", async function () {
       const s = await loadFixture(deploySuite);
       const factory = await ethers.getContractFactory("ComputeRewards");
-      const [token, reservation, staking] = await Promise.all([s.token.getAddress(), s.reservation.getAddress(), s.staking.getAddress()]);
+      const [token, reservation, staking] = await Promise.all([
+        s.token.getAddress(),
+        s.reservation.getAddress(),
+        s.staking.getAddress(),
+      ]);
       const ok = [token, reservation, staking, s.genesis, DAY, DAY, s.deployer.address, 0n] as const;
       const args = (i: number, v: unknown) => ok.map((x, j) => (j === i ? v : x)) as unknown as typeof ok;
       const zero = "ComputeRewardsZeroAddress";
-      for (const i of [0, 1, 2, 6]) await expect(factory.deploy(...args(i, ZeroAddress))).to.be.revertedWithCustomError(factory, zero);
+      for (const i of [0, 1, 2, 6])
+        await expect(factory.deploy(...args(i, ZeroAddress))).to.be.revertedWithCustomError(factory, zero);
       const [minE, maxE, minW, maxW] = [HOUR, 30n * DAY, HOUR, 7n * DAY];
       await expect(factory.deploy(...args(4, minE - 1n)))
-        .to.be.revertedWithCustomError(factory, "ComputeRewardsEpochDurationOutOfRange").withArgs(minE - 1n, minE, maxE);
+        .to.be.revertedWithCustomError(factory, "ComputeRewardsEpochDurationOutOfRange")
+        .withArgs(minE - 1n, minE, maxE);
       await expect(factory.deploy(...args(4, maxE + 1n)))
-        .to.be.revertedWithCustomError(factory, "ComputeRewardsEpochDurationOutOfRange").withArgs(maxE + 1n, minE, maxE);
+        .to.be.revertedWithCustomError(factory, "ComputeRewardsEpochDurationOutOfRange")
+        .withArgs(maxE + 1n, minE, maxE);
       await expect(factory.deploy(...args(5, minW - 1n)))
-        .to.be.revertedWithCustomError(factory, "ComputeRewardsChallengeWindowOutOfRange").withArgs(minW - 1n, minW, maxW);
+        .to.be.revertedWithCustomError(factory, "ComputeRewardsChallengeWindowOutOfRange")
+        .withArgs(minW - 1n, minW, maxW);
       await expect(factory.deploy(...args(5, maxW + 1n)))
-        .to.be.revertedWithCustomError(factory, "ComputeRewardsChallengeWindowOutOfRange").withArgs(maxW + 1n, minW, maxW);
+        .to.be.revertedWithCustomError(factory, "ComputeRewardsChallengeWindowOutOfRange")
+        .withArgs(maxW + 1n, minW, maxW);
       // cooldown 7 days < 5 days + 3 days
-      await expect(factory.deploy(...args(4, 5n * DAY).map((x, j) => (j === 5 ? 3n * DAY : x)) as unknown as typeof ok))
-        .to.be.revertedWithCustomError(factory, "ComputeRewardsCooldownTooShort").withArgs(SUITE_PARAMS.cooldown, 8n * DAY);
+      await expect(
+        factory.deploy(...(args(4, 5n * DAY).map((x, j) => (j === 5 ? 3n * DAY : x)) as unknown as typeof ok)),
+      )
+        .to.be.revertedWithCustomError(factory, "ComputeRewardsCooldownTooShort")
+        .withArgs(SUITE_PARAMS.cooldown, 8n * DAY);
       // exactly at the bounds is accepted: cooldown 7 days == 6 days + 1 day
       await factory.deploy(...args(4, 6n * DAY));
-      await factory.deploy(...args(4, minE).map((x, j) => (j === 5 ? minW : x)) as unknown as typeof ok);
+      await factory.deploy(...(args(4, minE).map((x, j) => (j === 5 ? minW : x)) as unknown as typeof ok));
     });
   });
 
@@ -177,7 +196,12 @@ describe("ComputeRewards", function () {
         .withArgs(0n, built.root, 7n, 2n * ONE_DAY_EMISSION, postedAt + DAY);
       const data = await s.rewards.getEpoch(0n);
       expect([data.root, data.pool, data.totalCompute, data.spent, data.settledCompute, data.postedAt]).to.deep.equal([
-        built.root, 2n * ONE_DAY_EMISSION, 7n, 0n, 0n, postedAt,
+        built.root,
+        2n * ONE_DAY_EMISSION,
+        7n,
+        0n,
+        0n,
+        postedAt,
       ]);
       expect(await s.rewards.accountedRelease()).to.equal(2n * ONE_DAY_EMISSION);
       expect(await s.rewards.nextEpoch()).to.equal(1n);
@@ -220,7 +244,10 @@ describe("ComputeRewards", function () {
         const before = await snapshot(s, [0n]);
         const r = s.rewards.connect(s.oracle);
         await expect(r.postRoot(0n, ZeroHash, 1n)).to.be.revertedWithCustomError(r, "ComputeRewardsZeroRoot");
-        await expect(r.postRoot(0n, keccak256("0x01"), 0n)).to.be.revertedWithCustomError(r, "ComputeRewardsZeroTotalCompute");
+        await expect(r.postRoot(0n, keccak256("0x01"), 0n)).to.be.revertedWithCustomError(
+          r,
+          "ComputeRewardsZeroTotalCompute",
+        );
         await expect(r.postRoot(0n, keccak256("0x01"), MAX_TOTAL_COMPUTE + 1n))
           .to.be.revertedWithCustomError(r, "ComputeRewardsTotalComputeTooLarge")
           .withArgs(MAX_TOTAL_COMPUTE + 1n, MAX_TOTAL_COMPUTE);
@@ -232,13 +259,20 @@ describe("ComputeRewards", function () {
         const r = s.rewards.connect(s.oracle);
         const root = keccak256("0x01");
         const before = await snapshot(s, [0n]);
-        await expect(r.postRoot(0n, root, 1n)).to.be.revertedWithCustomError(r, "ComputeRewardsEpochNotEnded").withArgs(0n, 0n);
+        await expect(r.postRoot(0n, root, 1n))
+          .to.be.revertedWithCustomError(r, "ComputeRewardsEpochNotEnded")
+          .withArgs(0n, 0n);
         await time.increaseTo(s.genesis + DAY - 2n); // the tx lands one second before epoch 0 ends
-        await expect(r.postRoot(0n, root, 1n)).to.be.revertedWithCustomError(r, "ComputeRewardsEpochNotEnded").withArgs(0n, 0n);
+        await expect(r.postRoot(0n, root, 1n))
+          .to.be.revertedWithCustomError(r, "ComputeRewardsEpochNotEnded")
+          .withArgs(0n, 0n);
         await time.increaseTo(s.genesis + 5n * DAY);
-        await expect(r.postRoot(5n, root, 1n)).to.be.revertedWithCustomError(r, "ComputeRewardsEpochNotEnded").withArgs(5n, 5n);
+        await expect(r.postRoot(5n, root, 1n))
+          .to.be.revertedWithCustomError(r, "ComputeRewardsEpochNotEnded")
+          .withArgs(5n, 5n);
         await expect(r.postRoot(2n ** 256n - 1n, root, 1n))
-          .to.be.revertedWithCustomError(r, "ComputeRewardsEpochNotEnded").withArgs(2n ** 256n - 1n, 5n);
+          .to.be.revertedWithCustomError(r, "ComputeRewardsEpochNotEnded")
+          .withArgs(2n ** 256n - 1n, 5n);
         expect(await snapshot(s, [0n])).to.deep.equal(before);
       });
 
@@ -250,7 +284,8 @@ describe("ComputeRewards", function () {
         const r = s.rewards.connect(s.oracle);
         for (const e of [0n, 1n, 2n]) {
           await expect(r.postRoot(e, keccak256("0x01"), 1n))
-            .to.be.revertedWithCustomError(r, "ComputeRewardsEpochNotIncreasing").withArgs(e, 3n);
+            .to.be.revertedWithCustomError(r, "ComputeRewardsEpochNotIncreasing")
+            .withArgs(e, 3n);
         }
         expect(await snapshot(s, [0n, 1n, 2n])).to.deep.equal(before);
       });
@@ -263,7 +298,8 @@ describe("ComputeRewards", function () {
         const activation = await s.rewards.activatesAt(0n);
         const before = await snapshot(s, [0n, 1n]);
         await expect(s.rewards.connect(s.oracle).postRoot(1n, keccak256("0x01"), 1n))
-          .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsPendingRoot").withArgs(0n, activation);
+          .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsPendingRoot")
+          .withArgs(0n, activation);
         expect(await snapshot(s, [0n, 1n])).to.deep.equal(before);
         await time.increaseTo(activation - 1n); // the next tx lands exactly at the activation
         await s.rewards.connect(s.oracle).postRoot(1n, keccak256("0x01"), 1n);
@@ -273,13 +309,20 @@ describe("ComputeRewards", function () {
         const s = await loadFixture(deploySuite);
         const factory = await ethers.getContractFactory("ComputeRewards");
         const other = await factory.deploy(
-          await s.token.getAddress(), await s.reservation.getAddress(), await s.staking.getAddress(),
-          s.genesis, DAY, DAY, s.deployer.address, 0n,
+          await s.token.getAddress(),
+          await s.reservation.getAddress(),
+          await s.staking.getAddress(),
+          s.genesis,
+          DAY,
+          DAY,
+          s.deployer.address,
+          0n,
         );
         await other.grantRole(await other.ORACLE_ROLE(), s.oracle.address);
         await time.increaseTo(s.genesis + DAY);
         await expect(other.connect(s.oracle).postRoot(0n, keccak256("0x01"), 1n))
-          .to.be.revertedWithCustomError(other, "ComputeRewardsNotBeneficiary").withArgs(await s.rewards.getAddress());
+          .to.be.revertedWithCustomError(other, "ComputeRewardsNotBeneficiary")
+          .withArgs(await s.rewards.getAddress());
         expect(await other.nextEpoch()).to.equal(0n);
       });
     });
@@ -308,13 +351,22 @@ describe("ComputeRewards", function () {
       const { s } = await loadFixture(epoch0Posted);
       const [v1, v2] = s.validators;
       const total = 10n ** 9n;
-      const built = await post(s, 1n, [{ validator: v1.address, compute: 1n }, { validator: v2.address, compute: total - 1n }]);
+      const built = await post(s, 1n, [
+        { validator: v1.address, compute: 1n },
+        { validator: v2.address, compute: total - 1n },
+      ]);
       await activate(s, 1n);
       const small = (ONE_DAY_EMISSION * 1n) / total; // 4,560 DG / 10^9 = 4.56e12 wei
       expect(small).to.equal(4_560_000_000_000n);
-      await expect(s.rewards.connect(v1).claim([claimOf(built, 1n, v1.address)])).to.changeTokenBalance(s.token, v1, small);
+      await expect(s.rewards.connect(v1).claim([claimOf(built, 1n, v1.address)])).to.changeTokenBalance(
+        s.token,
+        v1,
+        small,
+      );
       await expect(s.rewards.connect(v2).claim([claimOf(built, 1n, v2.address)])).to.changeTokenBalance(
-        s.token, v2, (ONE_DAY_EMISSION * (total - 1n)) / total,
+        s.token,
+        v2,
+        (ONE_DAY_EMISSION * (total - 1n)) / total,
       );
       await expectBacked(s, [0n, 1n]);
     });
@@ -337,14 +389,23 @@ describe("ComputeRewards", function () {
       const { s, built0 } = await loadFixture(epoch0Posted); // epoch 0: pool 9,120 DG, nobody claims
       const [v1, v2, v3] = s.validators;
       // The leaves say 60 + 60 + 30 = 150 but the oracle posts a total of 100.
-      const built = await post(s, 1n, [
-        { validator: v1.address, compute: 60n },
-        { validator: v2.address, compute: 60n },
-        { validator: v3.address, compute: 30n },
-      ], 100n);
+      const built = await post(
+        s,
+        1n,
+        [
+          { validator: v1.address, compute: 60n },
+          { validator: v2.address, compute: 60n },
+          { validator: v3.address, compute: 30n },
+        ],
+        100n,
+      );
       await activate(s, 1n);
       const pool = ONE_DAY_EMISSION;
-      await expect(s.rewards.connect(v1).claim([claimOf(built, 1n, v1.address)])).to.changeTokenBalance(s.token, v1, (pool * 60n) / 100n);
+      await expect(s.rewards.connect(v1).claim([claimOf(built, 1n, v1.address)])).to.changeTokenBalance(
+        s.token,
+        v1,
+        (pool * 60n) / 100n,
+      );
       // v2 would get 60% but only 40% is left; its compute settles the epoch (capped at the total).
       const tx2 = await s.rewards.connect(v2).claim([claimOf(built, 1n, v2.address)]);
       await expect(tx2).to.emit(s.rewards, "EpochSettled").withArgs(1n, 0n);
@@ -359,19 +420,38 @@ describe("ComputeRewards", function () {
       expect(await s.rewards.carry()).to.equal(0n);
       await expectBacked(s, [0n, 1n]);
       // Epoch 0 still pays in full.
-      await expect(s.rewards.connect(v1).claim([claimOf(built0, 0n, v1.address)]))
-        .to.changeTokenBalance(s.token, v1, (2n * ONE_DAY_EMISSION * 50n) / 100n);
+      await expect(s.rewards.connect(v1).claim([claimOf(built0, 0n, v1.address)])).to.changeTokenBalance(
+        s.token,
+        v1,
+        (2n * ONE_DAY_EMISSION * 50n) / 100n,
+      );
       await expectBacked(s, [0n, 1n]);
     });
 
     it("a leaf claiming at least the total takes the pool, never more", async function () {
       const { s } = await loadFixture(epoch0Posted);
       const [v1, v2] = s.validators;
-      const built = await post(s, 1n, [{ validator: v1.address, compute: 2n ** 100n }, { validator: v2.address, compute: 5n }], 10n);
+      const built = await post(
+        s,
+        1n,
+        [
+          { validator: v1.address, compute: 2n ** 100n },
+          { validator: v2.address, compute: 5n },
+        ],
+        10n,
+      );
       await activate(s, 1n);
       expect(await s.rewards.previewReward(1n, 2n ** 100n)).to.equal(ONE_DAY_EMISSION);
-      await expect(s.rewards.connect(v1).claim([claimOf(built, 1n, v1.address)])).to.changeTokenBalance(s.token, v1, ONE_DAY_EMISSION);
-      await expect(s.rewards.connect(v2).claim([claimOf(built, 1n, v2.address)])).to.changeTokenBalance(s.token, v2, 0n);
+      await expect(s.rewards.connect(v1).claim([claimOf(built, 1n, v1.address)])).to.changeTokenBalance(
+        s.token,
+        v1,
+        ONE_DAY_EMISSION,
+      );
+      await expect(s.rewards.connect(v2).claim([claimOf(built, 1n, v2.address)])).to.changeTokenBalance(
+        s.token,
+        v2,
+        0n,
+      );
       expect(await s.rewards.previewReward(1n, 5n)).to.equal(0n);
       await expectBacked(s, [0n, 1n]);
     });
@@ -390,7 +470,11 @@ describe("ComputeRewards", function () {
       await expect(r.activatesAt(0n)).to.be.revertedWithCustomError(r, "ComputeRewardsUnknownEpoch").withArgs(0n);
       await expectBacked(s, [0n]);
       // Re-submitted at once (no pending root any more), same day: same pool, from the carry.
-      const fixed = await build(s, 0n, entries.map((e) => ({ ...e, compute: e.compute * 2n })));
+      const fixed = await build(
+        s,
+        0n,
+        entries.map((e) => ({ ...e, compute: e.compute * 2n })),
+      );
       await r.connect(s.oracle).postRoot(0n, fixed.root, fixed.totalCompute);
       expect((await r.getEpoch(0n)).pool).to.equal(pool);
       expect(await r.carry()).to.equal(0n);
@@ -415,7 +499,8 @@ describe("ComputeRewards", function () {
         await time.increaseTo(activation - 1n); // the tx lands exactly at the activation
         const before = await snapshot(s, [0n]);
         await expect(s.rewards.connect(s.guardian).revokeRoot(0n))
-          .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsAlreadyActive").withArgs(0n, activation);
+          .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsAlreadyActive")
+          .withArgs(0n, activation);
         expect(await snapshot(s, [0n])).to.deep.equal(before);
       });
 
@@ -423,7 +508,8 @@ describe("ComputeRewards", function () {
         const { s } = await loadFixture(epoch0Posted);
         const before = await snapshot(s, [0n, 1n]);
         await expect(s.rewards.connect(s.guardian).revokeRoot(1n))
-          .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsUnknownEpoch").withArgs(1n);
+          .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsUnknownEpoch")
+          .withArgs(1n);
         await expect(s.rewards.connect(s.oracle).revokeRoot(0n))
           .to.be.revertedWithCustomError(s.rewards, "AccessControlUnauthorizedAccount")
           .withArgs(s.oracle.address, await s.rewards.GUARDIAN_ROLE());
@@ -440,10 +526,12 @@ describe("ComputeRewards", function () {
         const activation = await s.rewards.activatesAt(0n);
         const before = await snapshot(s, [0n], [v1.address]);
         await expect(s.rewards.connect(v1).claim([claimOf(built0, 0n, v1.address)]))
-          .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsNotActive").withArgs(0n, activation);
+          .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsNotActive")
+          .withArgs(0n, activation);
         await time.increaseTo(activation - 2n); // the tx lands one second before
         await expect(s.rewards.connect(v1).claim([claimOf(built0, 0n, v1.address)]))
-          .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsNotActive").withArgs(0n, activation);
+          .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsNotActive")
+          .withArgs(0n, activation);
         expect(await snapshot(s, [0n], [v1.address])).to.deep.equal(before);
         await s.rewards.connect(v1).claim([claimOf(built0, 0n, v1.address)]); // at the activation
       });
@@ -453,11 +541,19 @@ describe("ComputeRewards", function () {
         const [v1] = s.validators;
         const before = await snapshot(s, [0n, 1n], [v1.address]);
         await expect(s.rewards.connect(v1).claim([{ ...claimOf(built1, 1n, v1.address), epoch: 2n }]))
-          .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsUnknownEpoch").withArgs(2n);
-        await expect(s.rewards.connect(v1).claim([])).to.be.revertedWithCustomError(s.rewards, "ComputeRewardsEmptyClaimList");
-        await expect(s.rewards.claimFor(ZeroAddress, [claimOf(built1, 1n, v1.address)]))
-          .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsZeroAddress");
-        await expect(s.rewards.previewReward(2n, 1n)).to.be.revertedWithCustomError(s.rewards, "ComputeRewardsUnknownEpoch").withArgs(2n);
+          .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsUnknownEpoch")
+          .withArgs(2n);
+        await expect(s.rewards.connect(v1).claim([])).to.be.revertedWithCustomError(
+          s.rewards,
+          "ComputeRewardsEmptyClaimList",
+        );
+        await expect(s.rewards.claimFor(ZeroAddress, [claimOf(built1, 1n, v1.address)])).to.be.revertedWithCustomError(
+          s.rewards,
+          "ComputeRewardsZeroAddress",
+        );
+        await expect(s.rewards.previewReward(2n, 1n))
+          .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsUnknownEpoch")
+          .withArgs(2n);
         expect(await snapshot(s, [0n, 1n], [v1.address])).to.deep.equal(before);
       });
 
@@ -467,11 +563,14 @@ describe("ComputeRewards", function () {
         const before = await snapshot(s, [0n, 1n], [v1.address, v2.address]);
         const good = claimOf(built1, 1n, v1.address);
         await expect(s.rewards.connect(v1).claim([{ ...good, compute: 51n }]))
-          .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsInvalidProof").withArgs(1n, v1.address, 51n);
+          .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsInvalidProof")
+          .withArgs(1n, v1.address, 51n);
         await expect(s.rewards.connect(v1).claim([{ ...good, proof: [ZeroHash, ...good.proof.slice(1)] }]))
-          .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsInvalidProof").withArgs(1n, v1.address, 50n);
+          .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsInvalidProof")
+          .withArgs(1n, v1.address, 50n);
         await expect(s.rewards.connect(v2).claim([good]))
-          .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsInvalidProof").withArgs(1n, v2.address, 50n);
+          .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsInvalidProof")
+          .withArgs(1n, v2.address, 50n);
         expect(await snapshot(s, [0n, 1n], [v1.address, v2.address])).to.deep.equal(before);
       });
 
@@ -482,12 +581,15 @@ describe("ComputeRewards", function () {
         expect(await s.rewards.isSettled(1n, v1.address)).to.equal(true);
         const before = await snapshot(s, [0n, 1n], [v1.address]);
         await expect(s.rewards.connect(v1).claim([claimOf(built1, 1n, v1.address)]))
-          .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsAlreadyClaimed").withArgs(1n, v1.address);
+          .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsAlreadyClaimed")
+          .withArgs(1n, v1.address);
         await expect(s.rewards.claimFor(v1.address, [claimOf(built1, 1n, v1.address)]))
-          .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsAlreadyClaimed").withArgs(1n, v1.address);
+          .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsAlreadyClaimed")
+          .withArgs(1n, v1.address);
         const epoch0 = claimOf(built0, 0n, v1.address);
         await expect(s.rewards.connect(v1).claim([epoch0, epoch0]))
-          .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsAlreadyClaimed").withArgs(0n, v1.address);
+          .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsAlreadyClaimed")
+          .withArgs(0n, v1.address);
         expect(await snapshot(s, [0n, 1n], [v1.address])).to.deep.equal(before);
       });
     });
@@ -526,21 +628,27 @@ describe("ComputeRewards", function () {
         const activation = await s.rewards.activatesAt(0n);
         let before = await snapshot(s, [0n], [v1.address, s.outsider.address]);
         await expect(s.rewards.connect(v1).claimEpoch(0n, leaf.compute, leaf.proof))
-          .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsNotActive").withArgs(0n, activation);
+          .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsNotActive")
+          .withArgs(0n, activation);
         await activate(s, 0n);
         await expect(s.rewards.connect(v1).claimEpoch(1n, leaf.compute, leaf.proof))
-          .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsUnknownEpoch").withArgs(1n);
+          .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsUnknownEpoch")
+          .withArgs(1n);
         await expect(s.rewards.connect(v1).claimEpoch(0n, leaf.compute + 1n, leaf.proof))
-          .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsInvalidProof").withArgs(0n, v1.address, leaf.compute + 1n);
+          .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsInvalidProof")
+          .withArgs(0n, v1.address, leaf.compute + 1n);
         await expect(s.rewards.connect(s.outsider).claimEpoch(0n, leaf.compute, leaf.proof))
-          .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsNotEligible").withArgs(0n, s.outsider.address, 0n, false);
+          .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsNotEligible")
+          .withArgs(0n, s.outsider.address, 0n, false);
         expect(await snapshot(s, [0n], [v1.address, s.outsider.address])).to.deep.equal(before);
         await s.rewards.connect(v1).claimEpoch(0n, leaf.compute, leaf.proof);
         before = await snapshot(s, [0n], [v1.address]);
         await expect(s.rewards.connect(v1).claimEpoch(0n, leaf.compute, leaf.proof))
-          .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsAlreadyClaimed").withArgs(0n, v1.address);
+          .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsAlreadyClaimed")
+          .withArgs(0n, v1.address);
         await expect(s.rewards.connect(v1).claim([claimOf(built0, 0n, v1.address)]))
-          .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsAlreadyClaimed").withArgs(0n, v1.address);
+          .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsAlreadyClaimed")
+          .withArgs(0n, v1.address);
         expect(await snapshot(s, [0n], [v1.address])).to.deep.equal(before);
       });
     });
@@ -548,8 +656,9 @@ describe("ComputeRewards", function () {
     it("claimFor: anyone triggers it, the validator is paid", async function () {
       const { s, built1 } = await loadFixture(epoch1Active);
       const [v1] = s.validators;
-      await expect(s.rewards.connect(s.outsider).claimFor(v1.address, [claimOf(built1, 1n, v1.address)]))
-        .to.changeTokenBalances(s.token, [v1, s.outsider], [2_280n * DG, 0n]);
+      await expect(
+        s.rewards.connect(s.outsider).claimFor(v1.address, [claimOf(built1, 1n, v1.address)]),
+      ).to.changeTokenBalances(s.token, [v1, s.outsider], [2_280n * DG, 0n]);
     });
 
     it("a multi-epoch claim equals the sum of single claims, in one transfer", async function () {
@@ -558,11 +667,13 @@ describe("ComputeRewards", function () {
       // v1 and v2 have the same compute in every epoch; v1 claims in one call, v2 one by one.
       const built: BuiltEpoch[] = [];
       for (const e of [0n, 1n, 2n]) {
-        built.push(await post(s, e, [
-          { validator: v1.address, compute: 7n + e },
-          { validator: v2.address, compute: 7n + e },
-          { validator: v3.address, compute: 13n },
-        ]));
+        built.push(
+          await post(s, e, [
+            { validator: v1.address, compute: 7n + e },
+            { validator: v2.address, compute: 7n + e },
+            { validator: v3.address, compute: 13n },
+          ]),
+        );
       }
       await activate(s, 2n);
       const claims1 = [0n, 1n, 2n].map((e) => claimOf(built[Number(e)], e, v1.address));
@@ -595,19 +706,29 @@ describe("ComputeRewards", function () {
       await s.token.connect(s.late).approve(await s.staking.getAddress(), SUITE_PARAMS.minStake);
       await s.staking.connect(s.late).stake(SUITE_PARAMS.minStake);
       const [admittedAt] = await s.staking.rewardEligibility(s.late.address);
-      const entries = [{ validator: v1.address, compute: 1n }, { validator: s.late.address, compute: 1n }];
+      const entries = [
+        { validator: v1.address, compute: 1n },
+        { validator: s.late.address, compute: 1n },
+      ];
       const built0 = await post(s, 0n, entries);
       const built1 = await post(s, 1n, entries);
       await activate(s, 1n);
       const before = await snapshot(s, [0n, 1n], [s.late.address]);
-      await expect(s.rewards.connect(s.late).claim([claimOf(built1, 1n, s.late.address), claimOf(built0, 0n, s.late.address)]))
-        .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsNotEligible").withArgs(0n, s.late.address, admittedAt, false);
+      await expect(
+        s.rewards.connect(s.late).claim([claimOf(built1, 1n, s.late.address), claimOf(built0, 0n, s.late.address)]),
+      )
+        .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsNotEligible")
+        .withArgs(0n, s.late.address, admittedAt, false);
       expect(await snapshot(s, [0n, 1n], [s.late.address])).to.deep.equal(before);
-      await expect(s.rewards.connect(s.late).claim([claimOf(built1, 1n, s.late.address)]))
-        .to.changeTokenBalance(s.token, s.late, ONE_DAY_EMISSION / 2n);
+      await expect(s.rewards.connect(s.late).claim([claimOf(built1, 1n, s.late.address)])).to.changeTokenBalance(
+        s.token,
+        s.late,
+        ONE_DAY_EMISSION / 2n,
+      );
       // Its unclaimable share of epoch 0 can be forfeited into the carry.
       await expect(s.rewards.forfeit(0n, s.late.address, 1n, built0.proofs[s.late.address].proof))
-        .to.emit(s.rewards, "RewardForfeited").withArgs(0n, s.late.address, 1n, ONE_DAY_EMISSION);
+        .to.emit(s.rewards, "RewardForfeited")
+        .withArgs(0n, s.late.address, 1n, ONE_DAY_EMISSION);
       expect(await s.rewards.carry()).to.equal(ONE_DAY_EMISSION);
       await expectBacked(s, [0n, 1n]);
     });
@@ -617,7 +738,8 @@ describe("ComputeRewards", function () {
       const built = await post(s, 0n, [{ validator: s.outsider.address, compute: 1n }]);
       await activate(s, 0n);
       await expect(s.rewards.connect(s.outsider).claim([claimOf(built, 0n, s.outsider.address)]))
-        .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsNotEligible").withArgs(0n, s.outsider.address, 0n, false);
+        .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsNotEligible")
+        .withArgs(0n, s.outsider.address, 0n, false);
     });
 
     it("an expelled validator cannot claim; forfeit rolls its reward into the next pool", async function () {
@@ -630,12 +752,14 @@ describe("ComputeRewards", function () {
       const claim = claimOf(built1, 1n, v3.address);
       const before = await snapshot(s, [0n, 1n], [v3.address]);
       await expect(s.rewards.connect(v3).claim([claim]))
-        .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsNotEligible").withArgs(1n, v3.address, admittedAt, true);
+        .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsNotEligible")
+        .withArgs(1n, v3.address, admittedAt, true);
       expect(await snapshot(s, [0n, 1n], [v3.address])).to.deep.equal(before);
 
       const share = (ONE_DAY_EMISSION * 20n) / 100n; // 912 DG
       await expect(s.rewards.connect(s.outsider).forfeit(1n, v3.address, 20n, claim.proof))
-        .to.emit(s.rewards, "RewardForfeited").withArgs(1n, v3.address, 20n, share);
+        .to.emit(s.rewards, "RewardForfeited")
+        .withArgs(1n, v3.address, 20n, share);
       expect(await s.rewards.carry()).to.equal(share);
       expect(await s.rewards.isSettled(1n, v3.address)).to.equal(true);
       await expectBacked(s, [0n, 1n]);
@@ -656,15 +780,20 @@ describe("ComputeRewards", function () {
         await post(s, 2n, [{ validator: v3.address, compute: 1n }]);
         const before = await snapshot(s, [0n, 1n, 2n], [v1.address, v3.address]);
         await expect(s.rewards.forfeit(1n, v1.address, 50n, built1.proofs[v1.address].proof))
-          .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsNotExpelled").withArgs(1n, v1.address);
+          .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsNotExpelled")
+          .withArgs(1n, v1.address);
         await expect(s.rewards.forfeit(0n, v3.address, 20n, built0.proofs[v3.address].proof))
-          .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsAlreadyClaimed").withArgs(0n, v3.address);
+          .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsAlreadyClaimed")
+          .withArgs(0n, v3.address);
         await expect(s.rewards.forfeit(1n, v3.address, 21n, built1.proofs[v3.address].proof))
-          .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsInvalidProof").withArgs(1n, v3.address, 21n);
+          .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsInvalidProof")
+          .withArgs(1n, v3.address, 21n);
         await expect(s.rewards.forfeit(2n, v3.address, 1n, []))
-          .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsNotActive").withArgs(2n, await s.rewards.activatesAt(2n));
+          .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsNotActive")
+          .withArgs(2n, await s.rewards.activatesAt(2n));
         await expect(s.rewards.forfeit(3n, v3.address, 1n, []))
-          .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsUnknownEpoch").withArgs(3n);
+          .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsUnknownEpoch")
+          .withArgs(3n);
         expect(await snapshot(s, [0n, 1n, 2n], [v1.address, v3.address])).to.deep.equal(before);
       });
     });
@@ -675,7 +804,11 @@ describe("ComputeRewards", function () {
       const { s } = await loadFixture(epoch0Posted);
       const [v1, v2, v3] = s.validators;
       const computes = [7n, 11n, 13n]; // total 31: 4,560 DG does not divide
-      const built = await post(s, 1n, s.validators.map((v, i) => ({ validator: v.address, compute: computes[i] })));
+      const built = await post(
+        s,
+        1n,
+        s.validators.map((v, i) => ({ validator: v.address, compute: computes[i] })),
+      );
       await activate(s, 1n);
       const shares = computes.map((c) => (ONE_DAY_EMISSION * c) / 31n);
       const dust = ONE_DAY_EMISSION - shares[0] - shares[1] - shares[2];
@@ -700,20 +833,25 @@ describe("ComputeRewards", function () {
     it("a root built for another distributor address or chain id pays nobody here", async function () {
       const { s } = await loadFixture(epoch0Posted);
       const [v1] = s.validators;
-      const entries = [{ validator: v1.address, compute: 1n }, { validator: s.validators[1].address, compute: 1n }];
+      const entries = [
+        { validator: v1.address, compute: 1n },
+        { validator: s.validators[1].address, compute: 1n },
+      ];
       const otherDistributor = await build(s, 1n, entries, await s.reservation.getAddress());
       const otherChain = await build(s, 1n, entries, undefined, 56n);
       await reachPostable(s, 1n);
       await s.rewards.connect(s.oracle).postRoot(1n, otherDistributor.root, 2n);
       await activate(s, 1n);
       await expect(s.rewards.connect(v1).claim([claimOf(otherDistributor, 1n, v1.address)]))
-        .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsInvalidProof").withArgs(1n, v1.address, 1n);
+        .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsInvalidProof")
+        .withArgs(1n, v1.address, 1n);
       await reachPostable(s, 2n);
       const chainRoot = await build(s, 2n, entries, undefined, 56n);
       await s.rewards.connect(s.oracle).postRoot(2n, chainRoot.root, 2n);
       await activate(s, 2n);
       await expect(s.rewards.connect(v1).claim([claimOf(chainRoot, 2n, v1.address)]))
-        .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsInvalidProof").withArgs(2n, v1.address, 1n);
+        .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsInvalidProof")
+        .withArgs(2n, v1.address, 1n);
       // And a proof of this distributor for epoch 1 does not verify for epoch 2.
       expect(otherChain.root).to.not.equal(otherDistributor.root);
     });
@@ -752,9 +890,13 @@ describe("ComputeRewards", function () {
           for (const e of posted) if (!(await s.rewards.isSettled(e, v)) && rand(2) === 0) open.push(e);
           if (open.length === 0) continue;
           if (v === s.late.address) {
-            for (const e of open) await s.rewards.forfeit(e, v, trees.get(e)!.proofs[v].compute, trees.get(e)!.proofs[v].proof);
+            for (const e of open)
+              await s.rewards.forfeit(e, v, trees.get(e)!.proofs[v].compute, trees.get(e)!.proofs[v].proof);
           } else {
-            await s.rewards.claimFor(v, open.map((e) => claimOf(trees.get(e)!, e, v)));
+            await s.rewards.claimFor(
+              v,
+              open.map((e) => claimOf(trees.get(e)!, e, v)),
+            );
           }
           await expectBacked(s, posted);
         }
@@ -762,7 +904,7 @@ describe("ComputeRewards", function () {
     });
   });
 
-  describe("gas (receipts)", function () {
+  describe(`gas (receipts) ${REAL_BUILD}`, function () {
     const LEAVES = 100_000;
     /** Filler subtree roots: F[0] a leaf hash, F[k+1] = hashPair(F[k], F[k]); 2^k leaves each. */
     const filler: string[] = [];
@@ -794,7 +936,6 @@ describe("ComputeRewards", function () {
     }
 
     before(async function () {
-      if (isCoverage) this.skip(); // instrumented gas means nothing; the flows are covered above
       this.timeout(180_000);
       filler.push(keccak256(toBeHex(0xf111e7n, 32)));
       for (let k = 0; k < 17; k++) filler.push(hashPair(filler[k], filler[k]));
@@ -810,7 +951,14 @@ describe("ComputeRewards", function () {
     it("postRoot costs the same for 10 and 100,000 validators", async function () {
       const s = await loadFixture(steadyState);
       expect(await s.rewards.getAddress()).to.equal(bigDistributor);
-      const small = await build(s, 1n, Array.from({ length: 10 }, (_, i) => ({ validator: getAddress(toBeHex(0x10000n + BigInt(i + 3), 20)), compute: 5n })));
+      const small = await build(
+        s,
+        1n,
+        Array.from({ length: 10 }, (_, i) => ({
+          validator: getAddress(toBeHex(0x10000n + BigInt(i + 3), 20)),
+          compute: 5n,
+        })),
+      );
       const txSmall = await s.rewards.connect(s.oracle).postRoot(1n, small.root, small.totalCompute);
       const gasSmall = (await txSmall.wait())!.gasUsed;
       const s2 = await loadFixture(steadyState);
@@ -828,13 +976,17 @@ describe("ComputeRewards", function () {
       // 68,928 of the 100,000 leaves sit at depth 17 (the tree is complete, not perfect): measure
       // one of those, the worst case, with a staked validator whose leaf landed there.
       const deep = s.validators.find((v) => big!.proofs[v.address].proof.length === 17);
-      expect(deep, "a validator with a 17-hash proof (adjust the filler computes if the tree changes)").to.not.equal(undefined);
+      expect(deep, "a validator with a 17-hash proof (adjust the filler computes if the tree changes)").to.not.equal(
+        undefined,
+      );
       const other = s.validators.find((v) => v !== deep)!;
       const leaf = big!.proofs[deep!.address];
       const gas = await gasOf(s.rewards.connect(deep!).claimEpoch(1n, leaf.compute, leaf.proof));
       const listGas = await gasOf(s.rewards.connect(other).claim([claimOf(big!, 1n, other.address)]));
       const otherLength = big!.proofs[other.address].proof.length;
-      console.log(`      claimEpoch gas, ${LEAVES} leaves, proof 17: ${gas}; claim([1 epoch]), proof ${otherLength}: ${listGas}`);
+      console.log(
+        `      claimEpoch gas, ${LEAVES} leaves, proof 17: ${gas}; claim([1 epoch]), proof ${otherLength}: ${listGas}`,
+      );
       expect(gas).to.be.at.most(75_000n);
     });
 

@@ -3,7 +3,7 @@ import { ethers } from "hardhat";
 import { loadFixture, mine, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { AddressLike, Signer } from "ethers";
 import { expectConserved } from "./helpers/conservation";
-import { DG, IS_COVERAGE } from "./helpers/fixtures";
+import { DG, REAL_BUILD } from "./helpers/fixtures";
 import { SUITE_PARAMS } from "./helpers/suite";
 import {
   CROSS_PARAMS,
@@ -291,7 +291,11 @@ describe("CrossCheck", () => {
         Number(AWAITING_DRAW),
       );
       const count = await s.staking.activeValidatorCount();
-      const expected = modelPick([0, 1, 2].map((i) => wordOf(seed, i)), count, [pairedIndex]);
+      const expected = modelPick(
+        [0, 1, 2].map((i) => wordOf(seed, i)),
+        count,
+        [pairedIndex],
+      );
       const expectedCheckers = await Promise.all(expected.map((i) => s.staking.activeValidatorAt(i)));
 
       const tx = await s.crossCheck.connect(s.outsider).draw(1n); // anyone may draw
@@ -301,9 +305,7 @@ describe("CrossCheck", () => {
         .to.emit(s.crossCheck, "CheckersDrawn")
         .withArgs(1n, expectedCheckers, commitDeadline, commitDeadline + CROSS_PARAMS.revealWindow);
       for (const checker of expectedCheckers) {
-        await expect(tx)
-          .to.emit(s.staking, "ExposureRecorded")
-          .withArgs(1n, checker, capOf(s, checker));
+        await expect(tx).to.emit(s.staking, "ExposureRecorded").withArgs(1n, checker, capOf(s, checker));
       }
       const info = await s.crossCheck.checkInfo(1n);
       expect(info.phase).to.equal(DRAWN);
@@ -344,7 +346,11 @@ describe("CrossCheck", () => {
           (await s.staking.validatorInfo(s.user.address)).setIndex,
         ];
         const seed = modelSeed(seedHash, chainId, ccAddress, checkId, Number(AWAITING_DRAW));
-        const expected = modelPick([0, 1, 2].map((i) => wordOf(seed, i)), count, excluded);
+        const expected = modelPick(
+          [0, 1, 2].map((i) => wordOf(seed, i)),
+          count,
+          excluded,
+        );
         await s.crossCheck.draw(checkId);
         const checkers = (await s.crossCheck.checkInfo(checkId)).drawn.slice(0, 3);
         expect(checkers).to.deep.equal(await Promise.all(expected.map((i) => s.staking.activeValidatorAt(i))));
@@ -607,7 +613,11 @@ describe("CrossCheck", () => {
         await expect(tx)
           .to.emit(s.crossCheck, "ValidatorSlashed")
           .withArgs(checkId, checkers[0], cut.slashed, cut.rewarded, cut.burned);
-        await expect(tx).to.changeTokenBalances(s.token, [checkers[1], checkers[2]], [cut.rewarded / 2n, cut.rewarded / 2n]);
+        await expect(tx).to.changeTokenBalances(
+          s.token,
+          [checkers[1], checkers[2]],
+          [cut.rewarded / 2n, cut.rewarded / 2n],
+        );
         await expectConserved(s.token, holders(s), cut.burned + (cut.rewarded % 2n));
         await expectEscrowInvariants(s, checkId);
       }
@@ -777,7 +787,9 @@ describe("CrossCheck", () => {
       const { checkId, checkers } = await checkWith(s, [A, "silent", B, B, "absent"]);
       const tx = s.crossCheck.finalize(checkId);
       await expect(tx).to.emit(s.crossCheck, "VerdictReached").withArgs(checkId, PAIRED_SLASHED, A);
-      await expect(tx).to.emit(s.crossCheck, "RewardDustBurned").withArgs(checkId, 1_000n * DG);
+      await expect(tx)
+        .to.emit(s.crossCheck, "RewardDustBurned")
+        .withArgs(checkId, 1_000n * DG);
       await expect(tx).to.not.emit(s.crossCheck, "CheckerRewarded");
       await expect(tx).to.changeTokenBalances(s.token, checkers, [0n, 0n, 0n]);
       await expectConserved(s.token, holders(s), 2_000n * DG);
@@ -859,7 +871,7 @@ describe("CrossCheck", () => {
     });
   });
 
-  describe("gas", () => {
+  describe(`gas ${REAL_BUILD}`, () => {
     /** The fixture with exactly 10 Active validators. */
     async function tenValidators() {
       const s = await deployCrossCheck();
@@ -891,7 +903,6 @@ describe("CrossCheck", () => {
       const large = await drawGas(s, taskId("large"));
       const diff = large > small ? large - small : small - large;
       // The draws differ only in which indices they skip (a few hundred gas), never in the set's size.
-      if (IS_COVERAGE) return; // instrumented bytecode: the pins hold for the real build only
       expect(diff, `draw gas ${small} (10) vs ${large} (1,000)`).to.be.lessThanOrEqual(small / 100n);
       expect(small).to.be.lessThan(260_000n);
       expect(large).to.be.lessThan(260_000n);
@@ -903,7 +914,7 @@ describe("CrossCheck", () => {
       const openReceipt = (await (
         await s.crossCheck.connect(s.coordinator).open(taskId(1), s.user.address, paired.address)
       ).wait())!;
-      if (!IS_COVERAGE) expect(openReceipt.gasUsed).to.be.lessThan(200_000n);
+      expect(openReceipt.gasUsed).to.be.lessThan(200_000n);
       await mine(1);
       await s.crossCheck.draw(1n);
       const checkers = (await s.crossCheck.checkInfo(1n)).drawn.slice(0, 3);
@@ -913,12 +924,11 @@ describe("CrossCheck", () => {
           .connect(await ethers.getSigner(checkers[0]))
           .commit(1n, await s.crossCheck.commitmentOf(1n, checkers[0], A, salt))
       ).wait())!;
-      if (!IS_COVERAGE) expect(commitReceipt.gasUsed).to.be.lessThan(60_000n);
+      expect(commitReceipt.gasUsed).to.be.lessThan(60_000n);
       await time.increaseTo((await s.crossCheck.checkInfo(1n)).commitDeadline + 1n);
       const revealReceipt = (await (
         await s.crossCheck.connect(await ethers.getSigner(checkers[0])).reveal(1n, A, salt)
       ).wait())!;
-      if (IS_COVERAGE) return; // instrumented bytecode: the pins hold for the real build only
       expect(revealReceipt.gasUsed).to.be.lessThan(60_000n);
     });
 
@@ -929,7 +939,6 @@ describe("CrossCheck", () => {
       const slash = await checkWith(s, [A, A, B, B, B], s.validators[1], taskId(2));
       const slashGas = (await (await s.crossCheck.finalize(slash.checkId)).wait())!.gasUsed;
       expect((await s.crossCheck.checkInfo(slash.checkId)).verdict).to.equal(PAIRED_SLASHED);
-      if (IS_COVERAGE) return; // instrumented bytecode: the pins hold for the real build only
       expect(passGas).to.be.lessThan(125_000n);
       expect(slashGas).to.be.lessThan(260_000n);
     });

@@ -285,7 +285,9 @@ describe("DataGen", () => {
         nonce: 0n,
         deadline,
       });
-      await expect(token.connect(relayer).permit(holder.address, spender.address, 5n * DG, deadline, sig.v, sig.r, sig.s))
+      await expect(
+        token.connect(relayer).permit(holder.address, spender.address, 5n * DG, deadline, sig.v, sig.r, sig.s),
+      )
         .to.be.revertedWithCustomError(token, "ERC2612InvalidSigner")
         .withArgs(stranger.address, holder.address);
       expect(await token.allowance(holder.address, spender.address)).to.equal(0n);
@@ -302,7 +304,9 @@ describe("DataGen", () => {
         nonce: 0n,
         deadline,
       });
-      await expect(token.connect(relayer).permit(holder.address, spender.address, 6n * DG, deadline, sig.v, sig.r, sig.s))
+      await expect(
+        token.connect(relayer).permit(holder.address, spender.address, 6n * DG, deadline, sig.v, sig.r, sig.s),
+      )
         .to.be.revertedWithCustomError(token, "ERC2612InvalidSigner")
         .withArgs(anyValue, holder.address);
       expect(await token.allowance(holder.address, spender.address)).to.equal(0n);
@@ -321,7 +325,9 @@ describe("DataGen", () => {
       });
       await token.connect(relayer).permit(holder.address, spender.address, 7n * DG, deadline, sig.v, sig.r, sig.s);
       await token.connect(spender).transferFrom(holder.address, spender.address, 7n * DG);
-      await expect(token.connect(relayer).permit(holder.address, spender.address, 7n * DG, deadline, sig.v, sig.r, sig.s))
+      await expect(
+        token.connect(relayer).permit(holder.address, spender.address, 7n * DG, deadline, sig.v, sig.r, sig.s),
+      )
         .to.be.revertedWithCustomError(token, "ERC2612InvalidSigner")
         .withArgs(anyValue, holder.address);
       expect(await token.allowance(holder.address, spender.address)).to.equal(0n);

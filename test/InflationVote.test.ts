@@ -83,9 +83,7 @@ async function withdrawAllAndCheck(f: Fixture, id: bigint, participants: Hardhat
     const position = await vote.positionOf(id, account.address);
     const owed = position.backed + position.locked;
     expect(owed).to.be.greaterThan(0n);
-    await expect(vote.connect(account).withdraw(id))
-      .to.emit(vote, "Withdrawn")
-      .withArgs(id, account.address, owed);
+    await expect(vote.connect(account).withdraw(id)).to.emit(vote, "Withdrawn").withArgs(id, account.address, owed);
     expect(await f.token.balanceOf(account.address)).to.equal(HOLDER_BALANCE);
     const after = await vote.positionOf(id, account.address);
     expect(after.backed).to.equal(0n);
@@ -117,7 +115,9 @@ describe("InflationVote", () => {
       expect(await vote.statusOf(1n)).to.equal(Status.Pooling);
 
       const back1 = vote.connect(b1).back(1n, 30_000n * DG);
-      await expect(back1).to.emit(vote, "Backed").withArgs(1n, b1.address, 30_000n * DG, 30_000n * DG);
+      await expect(back1)
+        .to.emit(vote, "Backed")
+        .withArgs(1n, b1.address, 30_000n * DG, 30_000n * DG);
       await expect(back1).not.to.emit(vote, "VotingOpened");
       await expect(vote.connect(b2).back(1n, 45_000n * DG)).to.changeTokenBalances(
         token,
@@ -391,7 +391,9 @@ describe("InflationVote", () => {
       await expect(vote.connect(v2).vote(id, false, 100n * DG))
         .to.be.revertedWithCustomError(vote, "InflationVoteVotingClosed")
         .withArgs(id, newEnd);
-      await expect(vote.settle(id)).to.emit(vote, "ProposalSettled").withArgs(id, false, 40n * DG, 30n * DG);
+      await expect(vote.settle(id))
+        .to.emit(vote, "ProposalSettled")
+        .withArgs(id, false, 40n * DG, 30n * DG);
       await expectConservation(f, POOL_TARGET + 70n * DG);
     });
 
@@ -413,11 +415,15 @@ describe("InflationVote", () => {
       await expect(leading).not.to.emit(vote, "VotingExtended");
       // Reaching a tie is no lead change either: the proposal still fails.
       const tie = vote.connect(v2).vote(id, true, 60n * DG);
-      await expect(tie).to.emit(vote, "VoteCast").withArgs(id, v2.address, true, 60n * DG, 110n * DG, 110n * DG);
+      await expect(tie)
+        .to.emit(vote, "VoteCast")
+        .withArgs(id, v2.address, true, 60n * DG, 110n * DG, 110n * DG);
       await expect(tie).not.to.emit(vote, "VotingExtended");
       expect((await vote.getProposal(id)).votingEnd).to.equal(end);
       await atTime(end);
-      await expect(vote.settle(id)).to.emit(vote, "ProposalSettled").withArgs(id, false, 110n * DG, 110n * DG);
+      await expect(vote.settle(id))
+        .to.emit(vote, "ProposalSettled")
+        .withArgs(id, false, 110n * DG, 110n * DG);
       await expectConservation(f, POOL_TARGET + 220n * DG);
     });
 
@@ -535,7 +541,9 @@ describe("InflationVote", () => {
 
       // Still pooling one second before the deadline: a backer may still back.
       await atTime(deadline - 1n);
-      await expect(vote.connect(b3).back(1n, 1n)).to.emit(vote, "Backed").withArgs(1n, b3.address, 1n, 65_000n * DG + 1n);
+      await expect(vote.connect(b3).back(1n, 1n))
+        .to.emit(vote, "Backed")
+        .withArgs(1n, b3.address, 1n, 65_000n * DG + 1n);
       await time.increaseTo(deadline);
       expect(await vote.statusOf(1n)).to.equal(Status.Expired);
       expect((await vote.getProposal(1n)).status).to.equal(Status.Pooling); // Expired is derived
@@ -768,8 +776,12 @@ describe("InflationVote", () => {
       expect(await snapshot(f)).to.deep.equal(before);
 
       await atTime((await vote.getProposal(1n)).votingEnd);
-      await expect(vote.settle(1n)).to.emit(vote, "ProposalSettled").withArgs(1n, true, 500_020n * DG + 1n, 123_456n * DG + 789n);
-      await expect(vote.connect(b1).withdraw(1n)).to.emit(vote, "Withdrawn").withArgs(1n, b1.address, 570_000n * DG);
+      await expect(vote.settle(1n))
+        .to.emit(vote, "ProposalSettled")
+        .withArgs(1n, true, 500_020n * DG + 1n, 123_456n * DG + 789n);
+      await expect(vote.connect(b1).withdraw(1n))
+        .to.emit(vote, "Withdrawn")
+        .withArgs(1n, b1.address, 570_000n * DG);
       await withdrawAllAndCheck(f, 1n, [b2, v1, v2]);
       expect(await f.token.balanceOf(b1.address)).to.equal(HOLDER_BALANCE);
     });
@@ -960,7 +972,9 @@ describe("InflationVote", () => {
         await expect(vote.connect(p).withdraw(id))
           .to.be.revertedWithCustomError(vote, "InflationVoteUnknownProposal")
           .withArgs(id);
-        await expect(vote.statusOf(id)).to.be.revertedWithCustomError(vote, "InflationVoteUnknownProposal").withArgs(id);
+        await expect(vote.statusOf(id))
+          .to.be.revertedWithCustomError(vote, "InflationVoteUnknownProposal")
+          .withArgs(id);
         await expect(vote.getProposal(id))
           .to.be.revertedWithCustomError(vote, "InflationVoteUnknownProposal")
           .withArgs(id);

@@ -56,10 +56,9 @@ async function deployCoreBurning2500() {
  */
 async function deployUnwired() {
   const [deployer, beneficiary, vote, stranger] = await ethers.getSigners();
-  const token = (await (await ethers.getContractFactory("DataGen")).deploy(
-    deployer.address,
-    deployer.address,
-  )) as unknown as DataGen;
+  const token = (await (
+    await ethers.getContractFactory("DataGen")
+  ).deploy(deployer.address, deployer.address)) as unknown as DataGen;
   const factory = await ethers.getContractFactory("MiningReservation");
   const releaseStart = BigInt(await time.latest()) + DAY;
   const reservation = (await factory.deploy(
@@ -741,7 +740,9 @@ describe("MiningReservation", () => {
       await goToDay(releaseStart, day);
       expect(await reservation.releasable()).to.be.greaterThan(0n);
       const gas = await gasOf(reservation.release());
-      expect(await token.balanceOf(await reservation.getAddress())).to.equal(RESERVE - (await reservation.emitted()) + strayWei);
+      expect(await token.balanceOf(await reservation.getAddress())).to.equal(
+        RESERVE - (await reservation.emitted()) + strayWei,
+      );
       return gas;
     }
 

@@ -48,15 +48,23 @@ async function deployStaking() {
     await token.transfer(v.address, FUNDS);
     await token.connect(v).approve(await staking.getAddress(), MAX_UINT256);
   }
-  const holders: AddressLike[] = [
-    deployer,
-    beneficiary,
-    core.reservation,
-    core.inflationVote,
+  const holders: AddressLike[] = [deployer, beneficiary, core.reservation, core.inflationVote, staking, ...core.others];
+  return {
+    ...core,
+    factory,
     staking,
-    ...core.others,
-  ];
-  return { ...core, factory, staking, admin, slasher, recipient, stranger, v1, v2, v3, v4, newAdmin, validators, holders };
+    admin,
+    slasher,
+    recipient,
+    stranger,
+    v1,
+    v2,
+    v3,
+    v4,
+    newAdmin,
+    validators,
+    holders,
+  };
 }
 
 type Ctx = Awaited<ReturnType<typeof deployStaking>>;
@@ -162,7 +170,13 @@ async function timestampOf(tx: Promise<ContractTransactionResponse>): Promise<bi
 }
 
 /** EIP-2612 permit of the DG token, signed with `signTypedData`. */
-async function signPermit(token: DataGen, owner: HardhatEthersSigner, spender: string, value: bigint, deadline: bigint) {
+async function signPermit(
+  token: DataGen,
+  owner: HardhatEthersSigner,
+  spender: string,
+  value: bigint,
+  deadline: bigint,
+) {
   const { chainId } = await ethers.provider.getNetwork();
   const signature = await owner.signTypedData(
     { name: "DataGen", version: "1", chainId, verifyingContract: await token.getAddress() },
@@ -189,7 +203,9 @@ async function slashAndCheck(
   expectedSlashed: bigint,
 ) {
   const { staking, token, slasher, recipient } = ctx;
-  const [slashed, rewarded, burned] = await staking.connect(slasher).slash.staticCall(checkId, validator, amount, recipient);
+  const [slashed, rewarded, burned] = await staking
+    .connect(slasher)
+    .slash.staticCall(checkId, validator, amount, recipient);
   expect(slashed, "slashed").to.equal(expectedSlashed);
   const bps = await staking.slashRewardBps();
   expect(rewarded, "rewarded").to.equal((slashed * bps) / BPS);
@@ -269,7 +285,10 @@ describe("ValidatorStaking", () => {
       const ctx = await loadFixture(deployStaking);
       const { staking, token, v1 } = ctx;
       const tx = staking.connect(v1).stake(MIN_STAKE);
-      await expect(tx).to.emit(staking, "Admitted").and.to.emit(staking, "Staked").withArgs(v1.address, MIN_STAKE, MIN_STAKE);
+      await expect(tx)
+        .to.emit(staking, "Admitted")
+        .and.to.emit(staking, "Staked")
+        .withArgs(v1.address, MIN_STAKE, MIN_STAKE);
       await expect(tx).to.changeTokenBalances(token, [v1, staking], [-MIN_STAKE, MIN_STAKE]);
       const at = BigInt(await time.latest());
       const info = await infoOf(staking, v1);
@@ -283,10 +302,13 @@ describe("ValidatorStaking", () => {
     it("rejects a first stake below the minimum, and a zero amount", async () => {
       const ctx = await loadFixture(deployStaking);
       const { staking, v1 } = ctx;
-      await expectRejected(ctx, () => staking.connect(v1).stake(MIN_STAKE - 1n), staking, "ValidatorStakingBelowMinimum", [
-        MIN_STAKE - 1n,
-        MIN_STAKE,
-      ]);
+      await expectRejected(
+        ctx,
+        () => staking.connect(v1).stake(MIN_STAKE - 1n),
+        staking,
+        "ValidatorStakingBelowMinimum",
+        [MIN_STAKE - 1n, MIN_STAKE],
+      );
       await expectRejected(ctx, () => staking.connect(v1).stake(0n), staking, "ValidatorStakingZeroAmount", []);
       expect(await staking.rewardEligibility(v1)).to.deep.equal([0n, false]);
     });
@@ -342,11 +364,16 @@ describe("ValidatorStaking", () => {
       await time.increase(COOLDOWN);
       await staking.connect(v1).withdraw();
       expect((await infoOf(staking, v1)).status).to.equal(NONE);
-      await expectRejected(ctx, () => staking.connect(v1).stake(MIN_STAKE - 1n), staking, "ValidatorStakingBelowMinimum", [
-        MIN_STAKE - 1n,
-        MIN_STAKE,
-      ]);
-      await expect(staking.connect(v1).stake(2n * MIN_STAKE)).to.emit(staking, "Admitted").withArgs(v1.address, first);
+      await expectRejected(
+        ctx,
+        () => staking.connect(v1).stake(MIN_STAKE - 1n),
+        staking,
+        "ValidatorStakingBelowMinimum",
+        [MIN_STAKE - 1n, MIN_STAKE],
+      );
+      await expect(staking.connect(v1).stake(2n * MIN_STAKE))
+        .to.emit(staking, "Admitted")
+        .withArgs(v1.address, first);
       const info = await infoOf(staking, v1);
       expect(info.status).to.equal(ACTIVE);
       expect(info.firstAdmittedAt).to.equal(first);
@@ -440,9 +467,7 @@ describe("ValidatorStaking", () => {
     it("full: CoolingDown, leaves the active set", async () => {
       const ctx = await loadFixture(deployWithTwoValidators);
       const { staking, v1 } = ctx;
-      await expect(staking.connect(v1).requestUnbond(MIN_STAKE))
-        .to.emit(staking, "Deactivated")
-        .withArgs(v1.address);
+      await expect(staking.connect(v1).requestUnbond(MIN_STAKE)).to.emit(staking, "Deactivated").withArgs(v1.address);
       const info = await infoOf(staking, v1);
       expect(info.status).to.equal(COOLING_DOWN);
       expect(info.active).to.equal(0n);
@@ -509,7 +534,10 @@ describe("ValidatorStaking", () => {
       ]);
       await time.setNextBlockTimestamp(end);
       const tx = staking.connect(v2).withdraw();
-      await expect(tx).to.emit(staking, "Withdrawn").withArgs(v2.address, 1_000n * DG).and.not.to.emit(staking, "Exited");
+      await expect(tx)
+        .to.emit(staking, "Withdrawn")
+        .withArgs(v2.address, 1_000n * DG)
+        .and.not.to.emit(staking, "Exited");
       await expect(tx).to.changeTokenBalances(token, [v2, staking], [1_000n * DG, -1_000n * DG]);
       const info = await infoOf(staking, v2);
       expect(info.status).to.equal(ACTIVE); // a partial unbond keeps it Active
@@ -600,10 +628,13 @@ describe("ValidatorStaking", () => {
         "ValidatorStakingDuplicateExposure",
         [1n, v1.address],
       );
-      await expectRejected(ctx, () => staking.connect(slasher).recordExposure(2n, v3), staking, "ValidatorStakingWrongStatus", [
-        v3.address,
-        NONE,
-      ]);
+      await expectRejected(
+        ctx,
+        () => staking.connect(slasher).recordExposure(2n, v3),
+        staking,
+        "ValidatorStakingWrongStatus",
+        [v3.address, NONE],
+      );
       await expectRejected(
         ctx,
         () => staking.connect(slasher).recordExposure(2n, ethers.ZeroAddress),
@@ -613,10 +644,13 @@ describe("ValidatorStaking", () => {
       );
       await staking.connect(slasher).recordExposure(2n, v2);
       await staking.connect(slasher).slash(2n, v2, 4_001n * DG, recipient);
-      await expectRejected(ctx, () => staking.connect(slasher).recordExposure(3n, v2), staking, "ValidatorStakingWrongStatus", [
-        v2.address,
-        EXPELLED,
-      ]);
+      await expectRejected(
+        ctx,
+        () => staking.connect(slasher).recordExposure(3n, v2),
+        staking,
+        "ValidatorStakingWrongStatus",
+        [v2.address, EXPELLED],
+      );
       await expectRejected(
         ctx,
         () => staking.connect(stranger).recordExposure(3n, v1),
@@ -753,7 +787,12 @@ describe("ValidatorStaking", () => {
         .to.emit(staking, "Expelled")
         .withArgs(v2.address, 1n, 0n, end);
       const info = await infoOf(staking, v2);
-      expect([info.status, info.active, info.unbonding, info.unbondingEnd]).to.deep.equal([EXPELLED, 0n, 4_000n * DG, end]);
+      expect([info.status, info.active, info.unbonding, info.unbondingEnd]).to.deep.equal([
+        EXPELLED,
+        0n,
+        4_000n * DG,
+        end,
+      ]);
       await expectOwed(ctx, [ctx.v1]);
     });
 
@@ -814,7 +853,11 @@ describe("ValidatorStaking", () => {
       for (const c of [1n, 2n]) await staking.connect(slasher).recordExposure(c, v2);
       // 3 wei at 25%: 0.75 rounds down to 0, all 3 burned.
       expect(await slashAndCheck(ctx, 1n, v2, 3n, 3n)).to.deep.equal({ slashed: 3n, rewarded: 0n, burned: 3n });
-      expect(await slashAndCheck(ctx, 1n, v2, 1_001n, 1_001n)).to.deep.equal({ slashed: 1_001n, rewarded: 250n, burned: 751n });
+      expect(await slashAndCheck(ctx, 1n, v2, 1_001n, 1_001n)).to.deep.equal({
+        slashed: 1_001n,
+        rewarded: 250n,
+        burned: 751n,
+      });
       await staking.connect(admin).setSlashRewardBps(BPS);
       expect(await slashAndCheck(ctx, 2n, v2, 7n, 7n)).to.deep.equal({ slashed: 7n, rewarded: 7n, burned: 0n });
       await staking.connect(admin).setSlashRewardBps(0n);
@@ -828,12 +871,21 @@ describe("ValidatorStaking", () => {
       const ctx = await loadFixture(deployWithTwoValidators);
       const { staking, slasher, recipient, stranger, v1 } = ctx;
       const asSlasher = staking.connect(slasher);
-      await expectRejected(ctx, () => asSlasher.slash(1n, v1, 1n, recipient), staking, "ValidatorStakingUnknownExposure", [
-        1n,
-        v1.address,
-      ]);
+      await expectRejected(
+        ctx,
+        () => asSlasher.slash(1n, v1, 1n, recipient),
+        staking,
+        "ValidatorStakingUnknownExposure",
+        [1n, v1.address],
+      );
       await asSlasher.recordExposure(1n, v1);
-      await expectRejected(ctx, () => asSlasher.slash(1n, v1, 0n, recipient), staking, "ValidatorStakingZeroAmount", []);
+      await expectRejected(
+        ctx,
+        () => asSlasher.slash(1n, v1, 0n, recipient),
+        staking,
+        "ValidatorStakingZeroAmount",
+        [],
+      );
       await expectRejected(
         ctx,
         () => asSlasher.slash(1n, v1, 1n, ethers.ZeroAddress),
@@ -849,10 +901,13 @@ describe("ValidatorStaking", () => {
         [stranger.address, SLASHER_ROLE],
       );
       await asSlasher.closeExposure(1n, v1);
-      await expectRejected(ctx, () => asSlasher.slash(1n, v1, 1n, recipient), staking, "ValidatorStakingUnknownExposure", [
-        1n,
-        v1.address,
-      ]);
+      await expectRejected(
+        ctx,
+        () => asSlasher.slash(1n, v1, 1n, recipient),
+        staking,
+        "ValidatorStakingUnknownExposure",
+        [1n, v1.address],
+      );
     });
 
     it("cannot stake again once expelled", async () => {
@@ -861,7 +916,9 @@ describe("ValidatorStaking", () => {
       await staking.connect(slasher).recordExposure(1n, v1);
       await staking.connect(slasher).slash(1n, v1, 1n, recipient);
       expect((await infoOf(staking, v1)).status).to.equal(EXPELLED);
-      await expectRejected(ctx, () => staking.connect(v1).stake(MIN_STAKE), staking, "ValidatorStakingExpelled", [v1.address]);
+      await expectRejected(ctx, () => staking.connect(v1).stake(MIN_STAKE), staking, "ValidatorStakingExpelled", [
+        v1.address,
+      ]);
     });
   });
 
@@ -1035,7 +1092,10 @@ describe("ValidatorStaking", () => {
       const who = fc.nat(2);
       const check = fc.nat(1);
       const op = fc.oneof(
-        { weight: 3, arbitrary: fc.record({ kind: fc.constant("stake" as const), v: who, amount: fc.bigInt(1n, 2n * MIN_STAKE) }) },
+        {
+          weight: 3,
+          arbitrary: fc.record({ kind: fc.constant("stake" as const), v: who, amount: fc.bigInt(1n, 2n * MIN_STAKE) }),
+        },
         {
           weight: 3,
           arbitrary: fc.record({
@@ -1049,10 +1109,18 @@ describe("ValidatorStaking", () => {
         { weight: 3, arbitrary: fc.record({ kind: fc.constant("record" as const), v: who, check }) },
         {
           weight: 3,
-          arbitrary: fc.record({ kind: fc.constant("slash" as const), v: who, check, amount: fc.bigInt(1n, 2n * MIN_STAKE) }),
+          arbitrary: fc.record({
+            kind: fc.constant("slash" as const),
+            v: who,
+            check,
+            amount: fc.bigInt(1n, 2n * MIN_STAKE),
+          }),
         },
         { weight: 2, arbitrary: fc.record({ kind: fc.constant("close" as const), v: who, check }) },
-        { weight: 2, arbitrary: fc.record({ kind: fc.constant("wait" as const), seconds: fc.bigInt(1n, 2n * COOLDOWN) }) },
+        {
+          weight: 2,
+          arbitrary: fc.record({ kind: fc.constant("wait" as const), seconds: fc.bigInt(1n, 2n * COOLDOWN) }),
+        },
       );
       await fc.assert(
         fc.asyncProperty(fc.array(op, { minLength: 20, maxLength: 40, size: "max" }), async (ops) => {
@@ -1072,13 +1140,12 @@ describe("ValidatorStaking", () => {
                     // A re-admission needs the minimum: add it when the validator is None.
                     const { status } = await infoOf(staking, v);
                     await staking.connect(v).stake(status === NONE ? MIN_STAKE + o.amount : o.amount);
-                  }
-                  else if (o.kind === "unbond") {
+                  } else if (o.kind === "unbond") {
                     const { active } = await infoOf(staking, v);
-                    const amount = o.mode === "all" ? active : o.mode === "downToMinimum" ? active - MIN_STAKE : o.amount;
+                    const amount =
+                      o.mode === "all" ? active : o.mode === "downToMinimum" ? active - MIN_STAKE : o.amount;
                     await staking.connect(v).requestUnbond(amount < 0n ? 0n : amount);
-                  }
-                  else if (o.kind === "withdraw") await staking.connect(v).withdraw();
+                  } else if (o.kind === "withdraw") await staking.connect(v).withdraw();
                   else if (o.kind === "record") await staking.connect(slasher).recordExposure(CHECKS[o.check], v);
                   else if (o.kind === "close") await staking.connect(slasher).closeExposure(CHECKS[o.check], v);
                   else {

@@ -13,6 +13,7 @@ import { DataGenError, HolderClient, ValidatorClient, suiteFor } from "../sdk";
 import { DEPLOY_GAS_BUDGET } from "../tasks/lib/preflight";
 import type { DeploymentRecord } from "../sdk/deployments";
 import { blockNumber, runHardhat, spawnHardhat, startAnvil, txCount, type RunningNode } from "./helpers/node";
+import { REAL_BUILD } from "./helpers/fixtures";
 import {
   ComputeRewards__factory,
   CrossCheck__factory,
@@ -49,7 +50,7 @@ function readRecord(dir: string, chainId: number): DeploymentRecord {
   return JSON.parse(fs.readFileSync(path.join(dir, `${chainId}.json`), "utf8")) as DeploymentRecord;
 }
 
-describe("dg:deploy against a real node (anvil, chain 97)", function () {
+describe(`dg:deploy against a real node (anvil, chain 97) ${REAL_BUILD}`, function () {
   this.timeout(240_000);
 
   describe("a full deployment", () => {
@@ -59,7 +60,10 @@ describe("dg:deploy against a real node (anvil, chain 97)", function () {
 
     before(async () => {
       node = await startAnvil({ chainId: 97 });
-      const run = await runHardhat(["dg:deploy", "--network", "bscTestnet", "--confirmations", "1"], testnetEnv(node, dirs));
+      const run = await runHardhat(
+        ["dg:deploy", "--network", "bscTestnet", "--confirmations", "1"],
+        testnetEnv(node, dirs),
+      );
       expect(run.stderr.trim(), run.stderr).to.equal("");
       expect(run.code).to.equal(0);
       record = readRecord(dirs.records, 97);
@@ -70,9 +74,14 @@ describe("dg:deploy against a real node (anvil, chain 97)", function () {
       expect(record.chainId).to.equal(97);
       expect(record.network).to.equal("bscTestnet");
       expect(record.deployer).to.equal(new Wallet(FUNDED_KEY).address);
-      expect(Object.keys(record.contracts).sort()).to.deep.equal(
-        ["ComputeRewards", "CrossCheck", "DataGen", "InflationVote", "MiningReservation", "ValidatorStaking"],
-      );
+      expect(Object.keys(record.contracts).sort()).to.deep.equal([
+        "ComputeRewards",
+        "CrossCheck",
+        "DataGen",
+        "InflationVote",
+        "MiningReservation",
+        "ValidatorStaking",
+      ]);
       for (const address of Object.values(record.contracts)) {
         expect(await node.provider.getCode(address), address).to.not.equal("0x");
       }
@@ -141,15 +150,24 @@ describe("dg:deploy against a real node (anvil, chain 97)", function () {
       await h.vote(proposalId, true, 50_000n * DG);
       const running = await h.runningVote();
       expect(running?.id).to.equal(proposalId);
-      expect([running?.state, running?.pooled, running?.forVotes]).to.deep.equal(["Voting", 100_000n * DG, 50_000n * DG]);
+      expect([running?.state, running?.pooled, running?.forVotes]).to.deep.equal([
+        "Voting",
+        100_000n * DG,
+        50_000n * DG,
+      ]);
       const tooSmall = await new HolderClient(owner, deployer).vote(proposalId, true, 1n).catch((e: unknown) => e);
-      expect((tooSmall as DataGenError).message).to.equal("a vote locks at least 20 DG; 0.000000000000000001 DG is too little");
+      expect((tooSmall as DataGenError).message).to.equal(
+        "a vote locks at least 20 DG; 0.000000000000000001 DG is too little",
+      );
       expect(await owner.token.balanceOf(holder.address)).to.equal(50_000n * DG);
     });
 
     it("running it again changes nothing: same addresses, no transaction", async () => {
       const before = await blockNumber(node);
-      const run = await runHardhat(["dg:deploy", "--network", "bscTestnet", "--confirmations", "1"], testnetEnv(node, dirs));
+      const run = await runHardhat(
+        ["dg:deploy", "--network", "bscTestnet", "--confirmations", "1"],
+        testnetEnv(node, dirs),
+      );
       expect(run.code).to.equal(0);
       expect(readRecord(dirs.records, 97).contracts).to.deep.equal(record.contracts);
       expect(await blockNumber(node)).to.equal(before);
@@ -161,7 +179,10 @@ describe("dg:deploy against a real node (anvil, chain 97)", function () {
     try {
       const dirs = { ignition: tempDir("ignition"), records: tempDir("records") };
       const addressesFile = path.join(dirs.ignition, "deployments", "chain-97", "deployed_addresses.json");
-      const first = spawnHardhat(["dg:deploy", "--network", "bscTestnet", "--confirmations", "1"], testnetEnv(node, dirs));
+      const first = spawnHardhat(
+        ["dg:deploy", "--network", "bscTestnet", "--confirmations", "1"],
+        testnetEnv(node, dirs),
+      );
       // Interrupt as soon as the first contract is deployed (Ignition records it in the journal).
       const deadline = Date.now() + 120_000;
       while (!(fs.existsSync(addressesFile) && fs.readFileSync(addressesFile, "utf8").includes("Core#DataGen"))) {
@@ -172,9 +193,14 @@ describe("dg:deploy against a real node (anvil, chain 97)", function () {
       await first.done;
       const partial = JSON.parse(fs.readFileSync(addressesFile, "utf8")) as Record<string, string>;
       expect(partial["CrossCheck#CrossCheck"], "interrupted before the end").to.equal(undefined);
-      expect(fs.existsSync(path.join(dirs.records, "97.json")), "no record for an unfinished deployment").to.equal(false);
+      expect(fs.existsSync(path.join(dirs.records, "97.json")), "no record for an unfinished deployment").to.equal(
+        false,
+      );
 
-      const second = await runHardhat(["dg:deploy", "--network", "bscTestnet", "--confirmations", "1"], testnetEnv(node, dirs));
+      const second = await runHardhat(
+        ["dg:deploy", "--network", "bscTestnet", "--confirmations", "1"],
+        testnetEnv(node, dirs),
+      );
       expect(second.code, second.stderr).to.equal(0);
       const record = readRecord(dirs.records, 97);
       expect(record.contracts.DataGen).to.equal(partial["Core#DataGen"]);
@@ -212,24 +238,45 @@ describe("dg:deploy against a real node (anvil, chain 97)", function () {
     it("missing deployer key", async () => {
       const env: Record<string, string> = testnetEnv(node, dirs);
       delete env.DEPLOYER_PRIVATE_KEY;
-      await expectRefusal(["--network", "bscTestnet"], env, /^error: no deployer key for bscTestnet: set DEPLOYER_PRIVATE_KEY/);
+      await expectRefusal(
+        ["--network", "bscTestnet"],
+        env,
+        /^error: no deployer key for bscTestnet: set DEPLOYER_PRIVATE_KEY/,
+      );
     });
 
     it("missing RPC URL", async () => {
       const env: Record<string, string> = testnetEnv(node, dirs);
       delete env.BSC_TESTNET_RPC_URL;
-      await expectRefusal(["--network", "bscTestnet"], env, /^error: no RPC URL for bscTestnet: set BSC_TESTNET_RPC_URL/);
+      await expectRefusal(
+        ["--network", "bscTestnet"],
+        env,
+        /^error: no RPC URL for bscTestnet: set BSC_TESTNET_RPC_URL/,
+      );
     });
 
     it("unreachable RPC", async () => {
       const closed = await (await import("./helpers/node")).freePort();
       const env = { ...testnetEnv(node, dirs), BSC_TESTNET_RPC_URL: `http://127.0.0.1:${closed}` };
-      await expectRefusal(["--network", "bscTestnet"], env, /^error: cannot reach the RPC of bscTestnet at http:\/\/127\.0\.0\.1:\d+/);
+      await expectRefusal(
+        ["--network", "bscTestnet"],
+        env,
+        /^error: cannot reach the RPC of bscTestnet at http:\/\/127\.0\.0\.1:\d+/,
+      );
     });
 
     it("wrong chain id (a chain-97 node given as BSC mainnet)", async () => {
-      const env = { BSC_RPC_URL: node.url, DEPLOYER_PRIVATE_KEY: FUNDED_KEY, DG_IGNITION_DIR: dirs.ignition, DG_DEPLOYMENTS_DIR: dirs.records };
-      await expectRefusal(["--network", "bsc"], env, /^error: wrong chain: the RPC of bsc at .* serves chain 97, expected 56$/);
+      const env = {
+        BSC_RPC_URL: node.url,
+        DEPLOYER_PRIVATE_KEY: FUNDED_KEY,
+        DG_IGNITION_DIR: dirs.ignition,
+        DG_DEPLOYMENTS_DIR: dirs.records,
+      };
+      await expectRefusal(
+        ["--network", "bsc"],
+        env,
+        /^error: wrong chain: the RPC of bsc at .* serves chain 97, expected 56$/,
+      );
     });
 
     it("not enough BNB for the estimated gas", async () => {

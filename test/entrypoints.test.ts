@@ -138,8 +138,18 @@ describe("entry points: the set of state-changing functions and who may call eac
     /** One call per restricted function, made by `outsider`; [contract, error, tx, error args]. */
     const calls: Record<string, Record<string, Call>> = {
       DataGen: {
-        "acceptOwnership()": (s) => [s.token, "OwnableUnauthorizedAccount", s.token.connect(s.outsider).acceptOwnership(), [s.outsider.address]],
-        "renounceOwnership()": (s) => [s.token, "OwnableUnauthorizedAccount", s.token.connect(s.outsider).renounceOwnership(), [s.outsider.address]],
+        "acceptOwnership()": (s) => [
+          s.token,
+          "OwnableUnauthorizedAccount",
+          s.token.connect(s.outsider).acceptOwnership(),
+          [s.outsider.address],
+        ],
+        "renounceOwnership()": (s) => [
+          s.token,
+          "OwnableUnauthorizedAccount",
+          s.token.connect(s.outsider).renounceOwnership(),
+          [s.outsider.address],
+        ],
         "transferOwnership(address)": (s) => [
           s.token,
           "OwnableUnauthorizedAccount",
@@ -148,8 +158,18 @@ describe("entry points: the set of state-changing functions and who may call eac
         ],
       },
       MiningReservation: {
-        "acceptOwnership()": (s) => [s.reservation, "OwnableUnauthorizedAccount", s.reservation.connect(s.outsider).acceptOwnership(), [s.outsider.address]],
-        "renounceOwnership()": (s) => [s.reservation, "OwnableUnauthorizedAccount", s.reservation.connect(s.outsider).renounceOwnership(), [s.outsider.address]],
+        "acceptOwnership()": (s) => [
+          s.reservation,
+          "OwnableUnauthorizedAccount",
+          s.reservation.connect(s.outsider).acceptOwnership(),
+          [s.outsider.address],
+        ],
+        "renounceOwnership()": (s) => [
+          s.reservation,
+          "OwnableUnauthorizedAccount",
+          s.reservation.connect(s.outsider).renounceOwnership(),
+          [s.outsider.address],
+        ],
         "transferOwnership(address)": (s) => [
           s.reservation,
           "OwnableUnauthorizedAccount",
@@ -174,12 +194,22 @@ describe("entry points: the set of state-changing functions and who may call eac
           s.reservation.connect(s.outsider).setInflationVote(s.outsider.address),
           [s.outsider.address],
         ],
-        "setBurnBps(uint256)": (s) => [s.reservation, "MiningReservationUnauthorized", s.reservation.connect(s.outsider).setBurnBps(2_000n), [s.outsider.address]],
+        "setBurnBps(uint256)": (s) => [
+          s.reservation,
+          "MiningReservationUnauthorized",
+          s.reservation.connect(s.outsider).setBurnBps(2_000n),
+          [s.outsider.address],
+        ],
       },
       ValidatorStaking: {
         ...adminRulesCalls((s) => s.staking),
         "recordExposure(uint256,address)": async (s) =>
-          roleRefusal(s.staking, await s.staking.SLASHER_ROLE(), s.outsider.address, s.staking.connect(s.outsider).recordExposure(1n, s.validators[0].address)),
+          roleRefusal(
+            s.staking,
+            await s.staking.SLASHER_ROLE(),
+            s.outsider.address,
+            s.staking.connect(s.outsider).recordExposure(1n, s.validators[0].address),
+          ),
         "slash(uint256,address,uint256,address)": async (s) =>
           roleRefusal(
             s.staking,
@@ -188,15 +218,31 @@ describe("entry points: the set of state-changing functions and who may call eac
             s.staking.connect(s.outsider).slash(1n, s.validators[0].address, 1n, s.outsider.address),
           ),
         "closeExposure(uint256,address)": async (s) =>
-          roleRefusal(s.staking, await s.staking.SLASHER_ROLE(), s.outsider.address, s.staking.connect(s.outsider).closeExposure(1n, s.validators[0].address)),
-        "setSlashRewardBps(uint256)": (s) => roleRefusal(s.staking, ZeroHash, s.outsider.address, s.staking.connect(s.outsider).setSlashRewardBps(1n)),
+          roleRefusal(
+            s.staking,
+            await s.staking.SLASHER_ROLE(),
+            s.outsider.address,
+            s.staking.connect(s.outsider).closeExposure(1n, s.validators[0].address),
+          ),
+        "setSlashRewardBps(uint256)": (s) =>
+          roleRefusal(s.staking, ZeroHash, s.outsider.address, s.staking.connect(s.outsider).setSlashRewardBps(1n)),
       },
       ComputeRewards: {
         ...adminRulesCalls((s) => s.rewards),
         "postRoot(uint256,bytes32,uint256)": async (s) =>
-          roleRefusal(s.rewards, await s.rewards.ORACLE_ROLE(), s.outsider.address, s.rewards.connect(s.outsider).postRoot(0n, ZeroHash, 1n)),
+          roleRefusal(
+            s.rewards,
+            await s.rewards.ORACLE_ROLE(),
+            s.outsider.address,
+            s.rewards.connect(s.outsider).postRoot(0n, ZeroHash, 1n),
+          ),
         "revokeRoot(uint256)": async (s) =>
-          roleRefusal(s.rewards, await s.rewards.GUARDIAN_ROLE(), s.outsider.address, s.rewards.connect(s.outsider).revokeRoot(0n)),
+          roleRefusal(
+            s.rewards,
+            await s.rewards.GUARDIAN_ROLE(),
+            s.outsider.address,
+            s.rewards.connect(s.outsider).revokeRoot(0n),
+          ),
       },
       CrossCheck: {
         ...adminRulesCalls((s) => s.crossCheck),
@@ -216,10 +262,14 @@ describe("entry points: the set of state-changing functions and who may call eac
       it(`${contractName}: ${restricted.length} restricted functions`, async function () {
         const s = await loadFixture(deployCrossCheck);
         const table = calls[contractName] ?? {};
-        expect(Object.keys(table).sort(), "one refusal case per restricted function").to.deep.equal(restricted.map(([sig]) => sig).sort());
+        expect(Object.keys(table).sort(), "one refusal case per restricted function").to.deep.equal(
+          restricted.map(([sig]) => sig).sort(),
+        );
         for (const [signature, make] of Object.entries(table)) {
           const [contract, error, tx, args] = await make(s);
-          await expect(tx, signature).to.be.revertedWithCustomError(contract, error).withArgs(...args);
+          await expect(tx, signature)
+            .to.be.revertedWithCustomError(contract, error)
+            .withArgs(...args);
         }
       });
     }
@@ -251,7 +301,12 @@ function adminRulesCalls(pick: (s: Suite) => AdminRulesContract) {
       [s.outsider.address],
     ],
     "beginDefaultAdminTransfer(address)": (s: Suite): Result =>
-      roleRefusal(pick(s), ZeroHash, s.outsider.address, pick(s).connect(s.outsider).beginDefaultAdminTransfer(s.outsider.address)),
+      roleRefusal(
+        pick(s),
+        ZeroHash,
+        s.outsider.address,
+        pick(s).connect(s.outsider).beginDefaultAdminTransfer(s.outsider.address),
+      ),
     "cancelDefaultAdminTransfer()": (s: Suite): Result =>
       roleRefusal(pick(s), ZeroHash, s.outsider.address, pick(s).connect(s.outsider).cancelDefaultAdminTransfer()),
     "changeDefaultAdminDelay(uint48)": (s: Suite): Result =>
@@ -259,9 +314,19 @@ function adminRulesCalls(pick: (s: Suite) => AdminRulesContract) {
     "rollbackDefaultAdminDelay()": (s: Suite): Result =>
       roleRefusal(pick(s), ZeroHash, s.outsider.address, pick(s).connect(s.outsider).rollbackDefaultAdminDelay()),
     "grantRole(bytes32,address)": (s: Suite): Result =>
-      roleRefusal(pick(s), ZeroHash, s.outsider.address, pick(s).connect(s.outsider).grantRole(ANY_ROLE, s.outsider.address)),
+      roleRefusal(
+        pick(s),
+        ZeroHash,
+        s.outsider.address,
+        pick(s).connect(s.outsider).grantRole(ANY_ROLE, s.outsider.address),
+      ),
     "revokeRole(bytes32,address)": (s: Suite): Result =>
-      roleRefusal(pick(s), ZeroHash, s.outsider.address, pick(s).connect(s.outsider).revokeRole(ANY_ROLE, s.deployer.address)),
+      roleRefusal(
+        pick(s),
+        ZeroHash,
+        s.outsider.address,
+        pick(s).connect(s.outsider).revokeRole(ANY_ROLE, s.deployer.address),
+      ),
     "renounceRole(bytes32,address)": (s: Suite): Result => [
       pick(s),
       "AccessControlBadConfirmation",

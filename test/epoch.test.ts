@@ -69,7 +69,8 @@ describe("epoch builder (scripts/lib/epoch.ts)", function () {
         [56n, DISTRIBUTOR, 7n, A, 50n],
         [CHAIN_ID, B, 7n, A, 50n],
       ];
-      for (const leaf of wrong) expect(StandardMerkleTree.verify(built.root, EPOCH_LEAF_ENCODING, leaf, proof)).to.equal(false);
+      for (const leaf of wrong)
+        expect(StandardMerkleTree.verify(built.root, EPOCH_LEAF_ENCODING, leaf, proof)).to.equal(false);
     });
 
     it("the leaf hash is the contract's keccak256(bytes.concat(keccak256(abi.encode(...))))", function () {
@@ -95,7 +96,12 @@ describe("epoch builder (scripts/lib/epoch.ts)", function () {
 
     it("a tampered or foreign dump is refused", function () {
       const dump = dumpEpochTree(buildEpoch(input(entries)).tree);
-      const tampered = { ...dump, values: dump.values.map((v, i) => (i === 0 ? { ...v, value: [v.value[0], v.value[1], v.value[2], v.value[3], "999"] as typeof v.value } : v)) };
+      const tampered = {
+        ...dump,
+        values: dump.values.map((v, i) =>
+          i === 0 ? { ...v, value: [v.value[0], v.value[1], v.value[2], v.value[3], "999"] as typeof v.value } : v,
+        ),
+      };
       expect(() => loadEpochTree(tampered)).to.throw();
       expect(() => loadEpochTree({ ...dump, leafEncoding: ["address", "uint256"] })).to.throw(/not an epoch tree/);
     });
@@ -112,18 +118,30 @@ describe("epoch builder (scripts/lib/epoch.ts)", function () {
         { validator: B, compute: 1n },
         { validator: A.toLowerCase(), compute: 2n },
       ];
-      expectRefused(() => buildEpoch(input(entries)), new RegExp(`entry 2 \\(${A.toLowerCase()}\\): duplicate of entry 0`));
+      expectRefused(
+        () => buildEpoch(input(entries)),
+        new RegExp(`entry 2 \\(${A.toLowerCase()}\\): duplicate of entry 0`),
+      );
     });
 
     it("zero compute", function () {
       expectRefused(
-        () => buildEpoch(input([{ validator: A, compute: 1n }, { validator: B, compute: 0n }])),
+        () =>
+          buildEpoch(
+            input([
+              { validator: A, compute: 1n },
+              { validator: B, compute: 0n },
+            ]),
+          ),
         new RegExp(`entry 1 \\(${B}\\): compute must be positive, got 0`),
       );
     });
 
     it("negative compute", function () {
-      expectRefused(() => buildEpoch(input([{ validator: A, compute: -5n }])), /entry 0 .*compute must be positive, got -5/);
+      expectRefused(
+        () => buildEpoch(input([{ validator: A, compute: -5n }])),
+        /entry 0 .*compute must be positive, got -5/,
+      );
     });
 
     it("a compute that is not a bigint", function () {
@@ -132,12 +150,24 @@ describe("epoch builder (scripts/lib/epoch.ts)", function () {
     });
 
     it("a malformed address (too short, not hex, not a string)", function () {
-      expectRefused(() => buildEpoch(input([{ validator: "0x1234", compute: 1n }])), /entry 0 \(0x1234\): malformed address 0x1234/);
       expectRefused(
-        () => buildEpoch(input([{ validator: A, compute: 1n }, { validator: "0xZZ" + A.slice(4), compute: 1n }])),
+        () => buildEpoch(input([{ validator: "0x1234", compute: 1n }])),
+        /entry 0 \(0x1234\): malformed address 0x1234/,
+      );
+      expectRefused(
+        () =>
+          buildEpoch(
+            input([
+              { validator: A, compute: 1n },
+              { validator: "0xZZ" + A.slice(4), compute: 1n },
+            ]),
+          ),
         /entry 1 .*malformed address/,
       );
-      expectRefused(() => buildEpoch(input([{ validator: 42 as unknown as string, compute: 1n }])), /entry 0 \(42\): malformed address/);
+      expectRefused(
+        () => buildEpoch(input([{ validator: 42 as unknown as string, compute: 1n }])),
+        /entry 0 \(42\): malformed address/,
+      );
     });
 
     it("an address with a wrong checksum", function () {

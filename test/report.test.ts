@@ -24,7 +24,12 @@ describe("compute report reader (scripts/lib/report.ts)", () => {
     });
 
     it("JSON with compute as decimal strings or safe integers, exact beyond 2^53", () => {
-      const entries = parseJsonReport(JSON.stringify([{ validator: V1, compute: "123456789012345678901234567890" }, { validator: V2, compute: 7 }]));
+      const entries = parseJsonReport(
+        JSON.stringify([
+          { validator: V1, compute: "123456789012345678901234567890" },
+          { validator: V2, compute: 7 },
+        ]),
+      );
       expect(entries).to.deep.equal([
         { validator: V1, compute: 123456789012345678901234567890n },
         { validator: V2, compute: 7n },
@@ -33,25 +38,59 @@ describe("compute report reader (scripts/lib/report.ts)", () => {
 
     it("reads files by extension", () => {
       expect(readComputeReport(file("r.csv", `${V1},1\n`))).to.deep.equal([{ validator: V1, compute: 1n }]);
-      expect(readComputeReport(file("r.json", JSON.stringify([{ validator: V2, compute: "2" }])))).to.deep.equal([{ validator: V2, compute: 2n }]);
+      expect(readComputeReport(file("r.json", JSON.stringify([{ validator: V2, compute: "2" }])))).to.deep.equal([
+        { validator: V2, compute: 2n },
+      ]);
     });
   });
 
   describe("malformed reports are refused with a one-line message naming the place", () => {
     const cases: [string, () => unknown, RegExp][] = [
-      ["a missing file", () => readComputeReport("/nonexistent/report.csv"), /^cannot read the report \/nonexistent\/report\.csv: ENOENT$/],
+      [
+        "a missing file",
+        () => readComputeReport("/nonexistent/report.csv"),
+        /^cannot read the report \/nonexistent\/report\.csv: ENOENT$/,
+      ],
       ["an empty CSV", () => parseCsvReport("validator,compute\n", "r.csv"), /^r\.csv: no entries$/],
-      ["a CSV line with three cells", () => parseCsvReport(`${V1},1,2\n`, "r.csv"), /^r\.csv line 1: expected "validator,compute"/],
-      ["a CSV line with one cell", () => parseCsvReport(`${V1},1\n${V2}\n`, "r.csv"), /^r\.csv line 2: expected "validator,compute"/],
-      ["a negative compute", () => parseCsvReport(`${V1},-5\n`, "r.csv"), /^r\.csv line 1: compute must be a non-negative whole number, got "-5"$/],
-      ["a fractional compute", () => parseCsvReport(`${V1},1.5\n`, "r.csv"), /^r\.csv line 1: compute must be a non-negative whole number/],
+      [
+        "a CSV line with three cells",
+        () => parseCsvReport(`${V1},1,2\n`, "r.csv"),
+        /^r\.csv line 1: expected "validator,compute"/,
+      ],
+      [
+        "a CSV line with one cell",
+        () => parseCsvReport(`${V1},1\n${V2}\n`, "r.csv"),
+        /^r\.csv line 2: expected "validator,compute"/,
+      ],
+      [
+        "a negative compute",
+        () => parseCsvReport(`${V1},-5\n`, "r.csv"),
+        /^r\.csv line 1: compute must be a non-negative whole number, got "-5"$/,
+      ],
+      [
+        "a fractional compute",
+        () => parseCsvReport(`${V1},1.5\n`, "r.csv"),
+        /^r\.csv line 1: compute must be a non-negative whole number/,
+      ],
       ["a non-numeric compute", () => parseCsvReport(`${V1},lots\n`, "r.csv"), /^r\.csv line 1: compute must be/],
       ["invalid JSON", () => parseJsonReport("[{", "r.json"), /^r\.json: not valid JSON/],
       ["JSON that is not an array", () => parseJsonReport("{}", "r.json"), /^r\.json: expected an array/],
       ["an empty JSON array", () => parseJsonReport("[]", "r.json"), /^r\.json: no entries$/],
-      ["a JSON entry that is not an object", () => parseJsonReport("[1]", "r.json"), /^r\.json entry 0: expected \{ validator, compute \}$/],
-      ["a JSON entry without validator", () => parseJsonReport('[{"compute":"1"}]', "r.json"), /^r\.json entry 0: validator must be an address string$/],
-      ["an unsafe JSON number", () => parseJsonReport(`[{"validator":"${V1}","compute":9007199254740993}]`, "r.json"), /^r\.json entry 0: compute must be/],
+      [
+        "a JSON entry that is not an object",
+        () => parseJsonReport("[1]", "r.json"),
+        /^r\.json entry 0: expected \{ validator, compute \}$/,
+      ],
+      [
+        "a JSON entry without validator",
+        () => parseJsonReport('[{"compute":"1"}]', "r.json"),
+        /^r\.json entry 0: validator must be an address string$/,
+      ],
+      [
+        "an unsafe JSON number",
+        () => parseJsonReport(`[{"validator":"${V1}","compute":9007199254740993}]`, "r.json"),
+        /^r\.json entry 0: compute must be/,
+      ],
     ];
     for (const [what, run, message] of cases) {
       it(what, () => {

@@ -1,7 +1,12 @@
 import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { DAY, DG, RESERVE, deployCore } from "./helpers/fixtures";
-import { rateChangeDays, readSchedulePoints, renderScheduleSvg, type SchedulePoint } from "../scripts/lib/scheduleChart";
+import {
+  rateChangeDays,
+  readSchedulePoints,
+  renderScheduleSvg,
+  type SchedulePoint,
+} from "../scripts/lib/scheduleChart";
 
 async function pointsFixture() {
   const { reservation } = await deployCore();
@@ -31,7 +36,7 @@ describe("emission schedule chart (scripts/lib/scheduleChart.ts)", function () {
       expect(at(points, 1094).cumulative).to.equal(4_993_200n * DG);
       expect(at(points, 1095).dailyRate).to.equal(2_280n * DG);
       expect(at(points, 6569).cumulative).to.equal(9_830_362n * DG + DG / 2n);
-      expect(at(points, 6570).dailyRate).to.equal(7_125n * DG / 100n);
+      expect(at(points, 6570).dailyRate).to.equal((7_125n * DG) / 100n);
       expect(at(points, 79126).dailyRate).to.equal(22n * DG + DG / 2n);
       expect(at(points, 79126).cumulative).to.equal(RESERVE);
       expect(at(points, 79127).dailyRate).to.equal(0n);
@@ -49,7 +54,9 @@ describe("emission schedule chart (scripts/lib/scheduleChart.ts)", function () {
         expect(b.cumulative - a.cumulative).to.equal(BigInt(b.day - a.day) * a.dailyRate);
         // ...and the contract agrees at the middle day.
         const mid = BigInt(Math.floor((a.day + b.day) / 2));
-        expect(await reservation.emittedBy(start + mid * DAY)).to.equal(a.cumulative + (mid - BigInt(a.day)) * a.dailyRate);
+        expect(await reservation.emittedBy(start + mid * DAY)).to.equal(
+          a.cumulative + (mid - BigInt(a.day)) * a.dailyRate,
+        );
         expect(await reservation.dailyRate(mid)).to.equal(a.dailyRate);
       }
     });

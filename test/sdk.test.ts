@@ -87,7 +87,12 @@ describe("SDK", () => {
         const args = fragment.inputs.map(sample);
         const data = suiteErrorInterface().encodeErrorResult(fragment, args);
         // The shapes ethers (CALL_EXCEPTION) and JSON-RPC nodes produce.
-        for (const error of [{ data }, { error: { data } }, { info: { error: { data: { data } } } }, { cause: { data } }]) {
+        for (const error of [
+          { data },
+          { error: { data } },
+          { info: { error: { data: { data } } } },
+          { cause: { data } },
+        ]) {
           const decoded = decodeError(error);
           expect(decoded).to.be.instanceOf(DataGenError);
           expect(decoded!.errorName).to.equal(fragment.name);
@@ -114,7 +119,9 @@ describe("SDK", () => {
       expect(error).to.be.instanceOf(DataGenError);
       expect((error as DataGenError).errorName).to.equal("ValidatorStakingBelowMinimum");
       expect((error as DataGenError).message).to.equal("the stake of 5 DG is below the minimum of 10,000 DG");
-      const unknown = await new OracleClient(await clientSuite(s.outsider, dir), s.outsider).finalize(7n).catch((e: unknown) => e);
+      const unknown = await new OracleClient(await clientSuite(s.outsider, dir), s.outsider)
+        .finalize(7n)
+        .catch((e: unknown) => e);
       expect((unknown as DataGenError).message).to.equal("there is no check 7");
     });
 
@@ -131,13 +138,25 @@ describe("SDK", () => {
     it("round-trip, and refuse a missing or malformed record with one line", async () => {
       const { record, dir } = await loadFixture(sdkSuite);
       expect(loadDeployment(record.chainId, dir)).to.deep.equal(record);
-      expect(() => loadDeployment(97, dir)).to.throw(DataGenSdkError, /^no deployment recorded for chain 97 \(.*97\.json\): deploy first/);
+      expect(() => loadDeployment(97, dir)).to.throw(
+        DataGenSdkError,
+        /^no deployment recorded for chain 97 \(.*97\.json\): deploy first/,
+      );
       fs.writeFileSync(path.join(dir, "56.json"), "{");
       expect(() => loadDeployment(56, dir)).to.throw(DataGenSdkError, /56\.json: not valid JSON/);
-      fs.writeFileSync(path.join(dir, "56.json"), JSON.stringify({ ...record, chainId: 56, contracts: { ...record.contracts, CrossCheck: "0x12" } }));
-      expect(() => loadDeployment(56, dir)).to.throw(DataGenSdkError, /the address of CrossCheck is missing or invalid/);
+      fs.writeFileSync(
+        path.join(dir, "56.json"),
+        JSON.stringify({ ...record, chainId: 56, contracts: { ...record.contracts, CrossCheck: "0x12" } }),
+      );
+      expect(() => loadDeployment(56, dir)).to.throw(
+        DataGenSdkError,
+        /the address of CrossCheck is missing or invalid/,
+      );
       fs.writeFileSync(path.join(dir, "56.json"), JSON.stringify(record));
-      expect(() => loadDeployment(56, dir)).to.throw(DataGenSdkError, new RegExp(`recorded for chain ${record.chainId}, not 56`));
+      expect(() => loadDeployment(56, dir)).to.throw(
+        DataGenSdkError,
+        new RegExp(`recorded for chain ${record.chainId}, not 56`),
+      );
     });
   });
 
@@ -200,7 +219,10 @@ describe("SDK", () => {
         "nothing to claim (epoch 0: already settled; epoch 1: already settled)",
       );
       const outsider = new ValidatorClient(await clientSuite(s.outsider, dir), s.outsider);
-      await expect(outsider.claimFromProofs(files[0])).to.be.rejectedWith(DataGenSdkError, /^nothing to claim \(epoch 0: no leaf for/);
+      await expect(outsider.claimFromProofs(files[0])).to.be.rejectedWith(
+        DataGenSdkError,
+        /^nothing to claim \(epoch 0: no leaf for/,
+      );
     });
   });
 
@@ -223,8 +245,14 @@ describe("SDK", () => {
       bad({ ...proofs, root: "0x12" }, /root must be 32 bytes in hex/);
       bad({ ...proofs, distributor: "nope" }, /distributor must be an address/);
       bad({ ...proofs, proofs: { nope: { compute: "1", proof: [] } } }, /"nope" is not an address/);
-      bad({ ...proofs, proofs: { [s.validators[0].address]: { compute: "x", proof: [] } } }, /compute must be a decimal string/);
-      bad({ ...proofs, proofs: { [s.validators[0].address]: { compute: "1", proof: ["0x1"] } } }, /proof must be a list of 32-byte hex hashes/);
+      bad(
+        { ...proofs, proofs: { [s.validators[0].address]: { compute: "x", proof: [] } } },
+        /compute must be a decimal string/,
+      );
+      bad(
+        { ...proofs, proofs: { [s.validators[0].address]: { compute: "1", proof: ["0x1"] } } },
+        /proof must be a list of 32-byte hex hashes/,
+      );
       expect(() => readProofsFile(path.join(dir, "missing.json"))).to.throw(DataGenSdkError, /ENOENT/);
     });
   });
@@ -282,7 +310,10 @@ describe("SDK", () => {
       const salts: string[] = [];
       for (const party of parties) {
         const signer = await ethers.getSigner(party);
-        const { salt } = await new CheckParty(await clientSuite(signer, dir), signer).commitResult(checkId, id("result"));
+        const { salt } = await new CheckParty(await clientSuite(signer, dir), signer).commitResult(
+          checkId,
+          id("result"),
+        );
         salts.push(salt);
       }
       await time.increaseTo(info.commitDeadline + 1n);

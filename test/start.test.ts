@@ -10,6 +10,7 @@ import { ethers } from "hardhat";
 import { runLifecycle, type LifecycleSummary } from "../scripts/lib/lifecycle";
 import { dg, renderReport } from "../scripts/start";
 import { runHardhat } from "./helpers/node";
+import { REAL_BUILD } from "./helpers/fixtures";
 
 const DG = 10n ** 18n;
 
@@ -53,7 +54,11 @@ describe("npm start: the whole life cycle", function () {
     expect(c.slashed).to.equal(1_000n * DG);
     expect(c.rewarded).to.equal(500n * DG);
     expect(c.burned).to.equal(500n * DG);
-    expect(c.rewards.map((r) => r.amount)).to.deep.equal([166_666_666_666_666_666_666n, 166_666_666_666_666_666_666n, 166_666_666_666_666_666_666n]);
+    expect(c.rewards.map((r) => r.amount)).to.deep.equal([
+      166_666_666_666_666_666_666n,
+      166_666_666_666_666_666_666n,
+      166_666_666_666_666_666_666n,
+    ]);
     expect(c.dustBurned).to.equal(2n);
     const info = await staking.validatorInfo(c.paired);
     expect(info.status).to.equal(3n); // Expelled
@@ -87,7 +92,7 @@ describe("npm start: the whole life cycle", function () {
     expect(dg(2n)).to.equal("0.000000000000000002 DG");
   });
 
-  it("`npm start` (hardhat run scripts/start.ts) exits 0 with no network and no keys", async () => {
+  it(`\`npm start\` (hardhat run scripts/start.ts) exits 0 with no network and no keys ${REAL_BUILD}`, async () => {
     const run = await runHardhat(["run", "scripts/start.ts"], {});
     expect(run.code, run.stderr).to.equal(0);
     expect(run.stdout).to.include("verdict PairedSlashed");

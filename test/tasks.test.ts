@@ -187,17 +187,57 @@ describe("dg:* tasks", function () {
   describe("refusals: one line, exit code 1, no transaction", () => {
     const cases: [string, string, Record<string, string | boolean | number>, RegExp][] = [
       ["a negative amount", "back", { proposal: "1", amount: "-5" }, /^error: --amount must be a positive DG amount/],
-      ["a non-numeric amount", "validator:stake", { amount: "lots", noPermit: false }, /^error: --amount must be a positive DG amount/],
-      ["more than 18 decimals", "vote", { proposal: "1", support: "for", amount: "1.0000000000000000001" }, /^error: --amount must be/],
+      [
+        "a non-numeric amount",
+        "validator:stake",
+        { amount: "lots", noPermit: false },
+        /^error: --amount must be a positive DG amount/,
+      ],
+      [
+        "more than 18 decimals",
+        "vote",
+        { proposal: "1", support: "for", amount: "1.0000000000000000001" },
+        /^error: --amount must be/,
+      ],
       ["a zero amount", "validator:unbond", { amount: "0" }, /^error: --amount must be more than 0 DG$/],
-      ["a bad side", "vote", { proposal: "1", support: "maybe", amount: "20" }, /^error: --support must be "for" or "against"/],
-      ["a burn rate above 10,000 bps", "propose", { burnBps: "10001", days: "7" }, /^error: --burn-bps must be at most 10000/],
+      [
+        "a bad side",
+        "vote",
+        { proposal: "1", support: "maybe", amount: "20" },
+        /^error: --support must be "for" or "against"/,
+      ],
+      [
+        "a burn rate above 10,000 bps",
+        "propose",
+        { burnBps: "10001", days: "7" },
+        /^error: --burn-bps must be at most 10000/,
+      ],
       ["a proposal id of 0", "settle", { proposal: "0" }, /^error: --proposal must be at least 1/],
-      ["a bad address", "check:open", { task: "t", user: "0x1234", paired: "0x1234" }, /^error: --user must be an address/],
-      ["a zero address", "validator:status", { address: "0x0000000000000000000000000000000000000000" }, /^error: --address must not be the zero address$/],
+      [
+        "a bad address",
+        "check:open",
+        { task: "t", user: "0x1234", paired: "0x1234" },
+        /^error: --user must be an address/,
+      ],
+      [
+        "a zero address",
+        "validator:status",
+        { address: "0x0000000000000000000000000000000000000000" },
+        /^error: --address must not be the zero address$/,
+      ],
       ["a bad result hash", "check:commit", { check: "1", result: "0x12" }, /^error: --result must be 32 bytes in hex/],
-      ["a missing proofs file", "validator:claim", { proofs: "/nonexistent.json" }, /^error: cannot read \/nonexistent\.json: ENOENT$/],
-      ["a contract error, decoded", "validator:stake", { amount: "5", noPermit: false, account: 13 }, /^error: the stake of 5 DG is below the minimum of 10,000 DG$/],
+      [
+        "a missing proofs file",
+        "validator:claim",
+        { proofs: "/nonexistent.json" },
+        /^error: cannot read \/nonexistent\.json: ENOENT$/,
+      ],
+      [
+        "a contract error, decoded",
+        "validator:stake",
+        { amount: "5", noPermit: false, account: 13 },
+        /^error: the stake of 5 DG is below the minimum of 10,000 DG$/,
+      ],
     ];
     for (const [what, name, args, message] of cases) {
       it(what, async () => {
@@ -236,7 +276,9 @@ describe("dg:* tasks", function () {
       process.env.DG_DEPLOYMENTS_DIR = fs.mkdtempSync(path.join(os.tmpdir(), "dg-empty-"));
       const run = await dg("schedule");
       expect(run.code).to.equal(1);
-      expect(run.err).to.match(/^error: no deployment recorded for chain 31337 .*: deploy first with `npx hardhat dg:deploy --network <network>`$/);
+      expect(run.err).to.match(
+        /^error: no deployment recorded for chain 31337 .*: deploy first with `npx hardhat dg:deploy --network <network>`$/,
+      );
     });
   });
 });

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {AccessControlDefaultAdminRules} from
-    "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
+import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {ERC20Burnable} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Burnable.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
@@ -53,9 +52,9 @@ contract CrossCheck is ICrossCheck, AccessControlDefaultAdminRules {
     uint256 public constant ADMIN_DELAY_UPPER_BOUND = 30 days;
 
     /// @dev Bit of the paired validator in a party mask; checker `i` is bit `i + 1`, the fifth bit 4.
-    uint256 private constant PAIRED_BIT = 1;
+    uint256 private constant _PAIRED_BIT = 1;
     /// @dev Party index of the fifth validator in a vote array.
-    uint256 private constant FIFTH = 4;
+    uint256 private constant _FIFTH = 4;
 
     /// @notice The ValidatorStaking escrow (this contract must hold its SLASHER_ROLE).
     IValidatorStaking public immutable staking;
@@ -148,7 +147,8 @@ contract CrossCheck is ICrossCheck, AccessControlDefaultAdminRules {
     function draw(uint256 checkId) external {
         Check storage c = _existing(checkId);
         Phase phase = c.phase;
-        if (phase != Phase.AwaitingDraw && phase != Phase.AwaitingFifthDraw) revert CrossCheckWrongPhase(checkId, phase);
+        if (phase != Phase.AwaitingDraw && phase != Phase.AwaitingFifthDraw)
+            revert CrossCheckWrongPhase(checkId, phase);
         uint256 seedBlock = c.seedBlock;
         if (block.number <= seedBlock) revert CrossCheckSeedNotReady(block.number, seedBlock);
         bytes32 seed = _seed(checkId, seedBlock, phase);
@@ -187,7 +187,7 @@ contract CrossCheck is ICrossCheck, AccessControlDefaultAdminRules {
             }
             if (count == excludedCount) return _settle(checkId, c, Verdict.Inconclusive, 0, 0, 0);
             address fifth = staking.activeValidatorAt(_pick(uint256(seed), count, excluded, excludedCount));
-            c.drawn[FIFTH - 1] = fifth;
+            c.drawn[_FIFTH - 1] = fifth;
             _openRound(c, Phase.FifthDrawn, commitDeadline, revealDeadline);
             emit FifthDrawn(checkId, fifth, commitDeadline, revealDeadline);
             staking.recordExposure(checkId, fifth);
@@ -215,7 +215,7 @@ contract CrossCheck is ICrossCheck, AccessControlDefaultAdminRules {
         if (userHash == bytes32(0)) return _settle(checkId, c, Verdict.Invalid, 0, 0, 0);
         if (h == bytes32(0)) {
             // The paired validator withheld its reveal: it is the dissenter; the user's hash stands.
-            return _settle(checkId, c, Verdict.PairedSlashed, userHash, PAIRED_BIT, _matching(votes, userHash));
+            return _settle(checkId, c, Verdict.PairedSlashed, userHash, _PAIRED_BIT, _matching(votes, userHash));
         }
         if (h != userHash) return _settle(checkId, c, Verdict.Invalid, 0, 0, 0);
 
@@ -233,7 +233,7 @@ contract CrossCheck is ICrossCheck, AccessControlDefaultAdminRules {
         // No checker gave H: the paired validator is slashed if two or three checkers agree on another hash.
         bytes32 other = _pairAgreement(votes[1], votes[2], votes[3]);
         if (other == bytes32(0)) return _settle(checkId, c, Verdict.Inconclusive, 0, 0, 0);
-        _settle(checkId, c, Verdict.PairedSlashed, other, PAIRED_BIT, _matching(votes, other));
+        _settle(checkId, c, Verdict.PairedSlashed, other, _PAIRED_BIT, _matching(votes, other));
     }
 
     /* ===================== PARTIES ===================== */
@@ -272,6 +272,16 @@ contract CrossCheck is ICrossCheck, AccessControlDefaultAdminRules {
     /* ===================== VIEWS ===================== */
 
     /// @inheritdoc ICrossCheck
+    function checkInfo(uint256 checkId) external view returns (Check memory) {
+        return _checks[checkId];
+    }
+
+    /// @inheritdoc ICrossCheck
+    function submission(uint256 checkId, address party) external view returns (bytes32 commitment, bytes32 resultHash) {
+        return (_commitments[checkId][party], _reveals[checkId][party]);
+    }
+
+    /// @inheritdoc ICrossCheck
     function commitmentOf(
         uint256 checkId,
         address party,
@@ -281,32 +291,7 @@ contract CrossCheck is ICrossCheck, AccessControlDefaultAdminRules {
         return keccak256(abi.encode(block.chainid, address(this), checkId, party, resultHash, salt));
     }
 
-    /// @inheritdoc ICrossCheck
-    function checkInfo(uint256 checkId) external view returns (Check memory) {
-        return _checks[checkId];
-    }
-
-    /// @inheritdoc ICrossCheck
-    function submission(
-        uint256 checkId,
-        address party
-    ) external view returns (bytes32 commitment, bytes32 resultHash) {
-        return (_commitments[checkId][party], _reveals[checkId][party]);
-    }
-
     /* ===================== INTERNAL ===================== */
-
-    /**
-     * @dev The seed of a pending draw: the seed block's hash mixed with the chain, this contract, the
-     * check and the round; zero when the hash is unavailable (more than 256 blocks old).
-     * THIS is the one place to plug a VRF (e.g. Chainlink VRF on BSC): request randomness in {open}
-     * and on a tie, store the fulfilled word, and return it here instead of the block hash.
-     */
-    function _seed(uint256 checkId, uint256 seedBlock, Phase round) private view returns (bytes32) {
-        bytes32 entropy = blockhash(seedBlock);
-        if (entropy == bytes32(0)) return bytes32(0);
-        return keccak256(abi.encode(entropy, block.chainid, address(this), checkId, round));
-    }
 
     /// @dev Starts a commit-reveal round.
     function _openRound(Check storage c, Phase phase, uint256 commitDeadline, uint256 revealDeadline) private {
@@ -321,7 +306,7 @@ contract CrossCheck is ICrossCheck, AccessControlDefaultAdminRules {
      * the fifth); the four first-round parties who did not give it are slashed.
      */
     function _judgeTie(uint256 checkId, Check storage c, bytes32[5] memory votes) private {
-        bytes32 fifthHash = votes[FIFTH];
+        bytes32 fifthHash = votes[_FIFTH];
         if (fifthHash == bytes32(0)) return _settle(checkId, c, Verdict.Inconclusive, 0, 0, 0);
         uint256 matching = _matching(votes, fifthHash);
         // The fifth itself plus the first-round votes for its hash (paired included).
@@ -387,6 +372,55 @@ contract CrossCheck is ICrossCheck, AccessControlDefaultAdminRules {
         }
     }
 
+    /**
+     * @dev The seed of a pending draw: the seed block's hash mixed with the chain, this contract, the
+     * check and the round; zero when the hash is unavailable (more than 256 blocks old).
+     * THIS is the one place to plug a VRF (e.g. Chainlink VRF on BSC): request randomness in {open}
+     * and on a tie, store the fulfilled word, and return it here instead of the block hash.
+     */
+    function _seed(uint256 checkId, uint256 seedBlock, Phase round) private view returns (bytes32) {
+        bytes32 entropy = blockhash(seedBlock);
+        if (entropy == bytes32(0)) return bytes32(0);
+        return keccak256(abi.encode(entropy, block.chainid, address(this), checkId, round));
+    }
+
+    /// @dev Adds `account`'s set index to the sorted exclusion list if it is Active; returns the new length.
+    function _exclude(
+        uint256[MAX_EXCLUDED] memory excluded,
+        uint256 length,
+        address account
+    ) private view returns (uint256) {
+        IValidatorStaking.Validator memory info = staking.validatorInfo(account);
+        if (info.status != IValidatorStaking.Status.Active) return length;
+        _insertSorted(excluded, length, info.setIndex);
+        return length + 1;
+    }
+
+    /// @dev The caller must be a party of the check's current round.
+    function _requireParty(uint256 checkId, Check storage c) private view {
+        Phase phase = c.phase;
+        bool party;
+        if (phase == Phase.Drawn) {
+            party =
+                msg.sender == c.user ||
+                msg.sender == c.paired ||
+                msg.sender == c.drawn[0] ||
+                msg.sender == c.drawn[1] ||
+                msg.sender == c.drawn[2];
+        } else if (phase == Phase.FifthDrawn) {
+            party = msg.sender == c.drawn[_FIFTH - 1];
+        } else {
+            revert CrossCheckWrongPhase(checkId, phase);
+        }
+        if (!party) revert CrossCheckNotAParty(checkId, msg.sender);
+    }
+
+    /// @dev The check `checkId`, or reverts if it does not exist.
+    function _existing(uint256 checkId) private view returns (Check storage c) {
+        c = _checks[checkId];
+        if (c.phase == Phase.None) revert CrossCheckUnknownCheck(checkId);
+    }
+
     /// @dev Mask of the checkers (bits 1..4, fifth included) whose vote is `hash` (a non-zero hash).
     function _matching(bytes32[5] memory votes, bytes32 hash) private pure returns (uint256 mask) {
         for (uint256 i = 1; i < 5; ++i) {
@@ -413,18 +447,6 @@ contract CrossCheck is ICrossCheck, AccessControlDefaultAdminRules {
         for (; mask != 0; mask &= mask - 1) ++count;
     }
 
-    /// @dev Adds `account`'s set index to the sorted exclusion list if it is Active; returns the new length.
-    function _exclude(
-        uint256[MAX_EXCLUDED] memory excluded,
-        uint256 length,
-        address account
-    ) private view returns (uint256) {
-        IValidatorStaking.Validator memory info = staking.validatorInfo(account);
-        if (info.status != IValidatorStaking.Status.Active) return length;
-        _insertSorted(excluded, length, info.setIndex);
-        return length + 1;
-    }
-
     /**
      * @dev A uniform set index among the `count - length` indices not in `excluded[0..length)`,
      * inserted into the list. The `rand % (count - length)`-th free index is found by walking the
@@ -446,31 +468,6 @@ contract CrossCheck is ICrossCheck, AccessControlDefaultAdminRules {
         uint256 i = length;
         for (; i != 0 && list[i - 1] > value; --i) list[i] = list[i - 1];
         list[i] = value;
-    }
-
-    /// @dev The caller must be a party of the check's current round.
-    function _requireParty(uint256 checkId, Check storage c) private view {
-        Phase phase = c.phase;
-        bool party;
-        if (phase == Phase.Drawn) {
-            party =
-                msg.sender == c.user ||
-                msg.sender == c.paired ||
-                msg.sender == c.drawn[0] ||
-                msg.sender == c.drawn[1] ||
-                msg.sender == c.drawn[2];
-        } else if (phase == Phase.FifthDrawn) {
-            party = msg.sender == c.drawn[FIFTH - 1];
-        } else {
-            revert CrossCheckWrongPhase(checkId, phase);
-        }
-        if (!party) revert CrossCheckNotAParty(checkId, msg.sender);
-    }
-
-    /// @dev The check `checkId`, or reverts if it does not exist.
-    function _existing(uint256 checkId) private view returns (Check storage c) {
-        c = _checks[checkId];
-        if (c.phase == Phase.None) revert CrossCheckUnknownCheck(checkId);
     }
 
     /// @dev Reverts unless `window` is within the bounds.

@@ -69,29 +69,6 @@ contract MiningReservation is IMiningReservation, Ownable2Step {
         burnBps = uint16(initialBurnBps);
     }
 
-    /* ===================== VIEWS ===================== */
-
-    /// @inheritdoc IMiningReservation
-    function emittedBy(uint256 timestamp) public view returns (uint256) {
-        if (timestamp < start) return 0;
-        return HalvingSchedule.emittedInDays((timestamp - start) / SECONDS_PER_DAY + 1);
-    }
-
-    /// @inheritdoc IMiningReservation
-    function dailyRate(uint256 day) external pure returns (uint256) {
-        return HalvingSchedule.emittedOnDay(day);
-    }
-
-    /// @inheritdoc IMiningReservation
-    function totalReleased() external view returns (uint256) {
-        return emitted - totalBurned;
-    }
-
-    /// @inheritdoc IMiningReservation
-    function releasable() external view returns (uint256) {
-        return emittedBy(block.timestamp) - emitted;
-    }
-
     /* ===================== RELEASE ===================== */
 
     /// @inheritdoc IMiningReservation
@@ -143,6 +120,29 @@ contract MiningReservation is IMiningReservation, Ownable2Step {
         uint256 stray = balance - owed;
         emit StrayTokensRecovered(to, stray);
         IERC20(address(token)).safeTransfer(to, stray);
+    }
+
+    /* ===================== VIEWS ===================== */
+
+    /// @inheritdoc IMiningReservation
+    function totalReleased() external view returns (uint256) {
+        return emitted - totalBurned;
+    }
+
+    /// @inheritdoc IMiningReservation
+    function releasable() external view returns (uint256) {
+        return emittedBy(block.timestamp) - emitted;
+    }
+
+    /// @inheritdoc IMiningReservation
+    function dailyRate(uint256 day) external pure returns (uint256) {
+        return HalvingSchedule.emittedOnDay(day);
+    }
+
+    /// @inheritdoc IMiningReservation
+    function emittedBy(uint256 timestamp) public view returns (uint256) {
+        if (timestamp < start) return 0;
+        return HalvingSchedule.emittedInDays((timestamp - start) / SECONDS_PER_DAY + 1);
     }
 
     /* ===================== INTERNAL ===================== */

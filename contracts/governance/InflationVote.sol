@@ -214,14 +214,6 @@ contract InflationVote is IInflationVote {
     }
 
     /// @inheritdoc IInflationVote
-    function statusOf(uint256 proposalId) public view returns (Status) {
-        _requireExists(proposalId);
-        Proposal storage p = _proposals[proposalId];
-        if (p.status == Status.Pooling && block.timestamp >= p.poolDeadline) return Status.Expired;
-        return p.status;
-    }
-
-    /// @inheritdoc IInflationVote
     function positionOf(uint256 proposalId, address account) external view returns (Position memory) {
         return _positions[proposalId][account];
     }
@@ -238,17 +230,15 @@ contract InflationVote is IInflationVote {
         return _queue[_queueHead + index];
     }
 
+    /// @inheritdoc IInflationVote
+    function statusOf(uint256 proposalId) public view returns (Status) {
+        _requireExists(proposalId);
+        Proposal storage p = _proposals[proposalId];
+        if (p.status == Status.Pooling && block.timestamp >= p.poolDeadline) return Status.Expired;
+        return p.status;
+    }
+
     /* ===================== INTERNAL ===================== */
-
-    function _requireExists(uint256 proposalId) private view {
-        if (proposalId == 0 || proposalId > proposalCount) revert InflationVoteUnknownProposal(proposalId);
-    }
-
-    function _requireStatus(uint256 proposalId, Status expected) private view returns (Proposal storage p) {
-        Status status = statusOf(proposalId);
-        if (status != expected) revert InflationVoteWrongStatus(proposalId, status);
-        return _proposals[proposalId];
-    }
 
     /// @dev Transfers `amount` from the caller and returns what actually arrived (never trusts `amount`).
     function _pull(uint256 amount) private returns (uint256 received) {
@@ -270,10 +260,6 @@ contract InflationVote is IInflationVote {
         emit VotingOpened(proposalId, block.timestamp, votingEnd, quorum);
     }
 
-    function _passing(Proposal storage p) private view returns (bool) {
-        return p.forVotes > p.againstVotes && p.forVotes >= p.quorum;
-    }
-
     /// @dev A change of the leading side within QUIET_ENDING_WINDOW of the end moves the end to
     /// `now + QUIET_ENDING_EXTENSION`, never past `votingStart + MAX_VOTING_DURATION`.
     function _quietEnding(uint256 proposalId, Proposal storage p) private {
@@ -283,5 +269,18 @@ contract InflationVote is IInflationVote {
         if (newEnd <= votingEnd) return;
         p.votingEnd = uint64(newEnd);
         emit VotingExtended(proposalId, newEnd);
+    }
+    function _requireExists(uint256 proposalId) private view {
+        if (proposalId == 0 || proposalId > proposalCount) revert InflationVoteUnknownProposal(proposalId);
+    }
+
+    function _requireStatus(uint256 proposalId, Status expected) private view returns (Proposal storage p) {
+        Status status = statusOf(proposalId);
+        if (status != expected) revert InflationVoteWrongStatus(proposalId, status);
+        return _proposals[proposalId];
+    }
+
+    function _passing(Proposal storage p) private view returns (bool) {
+        return p.forVotes > p.againstVotes && p.forVotes >= p.quorum;
     }
 }

@@ -29,6 +29,20 @@ interface IComputeRewards {
         bytes32[] proof;
     }
 
+    /* ===================== EVENTS ===================== */
+
+    /// @notice The oracle posted `root` for `epoch`; its `pool` is fixed; claimable from `activatesAt`.
+    event RootPosted(uint256 indexed epoch, bytes32 root, uint256 totalCompute, uint256 pool, uint256 activatesAt);
+    /// @notice A guardian revoked the root of `epoch`; its pool went back to the carry.
+    event RootRevoked(uint256 indexed epoch, bytes32 root, uint256 poolCarried);
+    /// @notice `validator` was paid `amount` for its leaf in `epoch` (its compute is in the claim's calldata
+    /// and in the epoch's tree; left out of the event to keep a claim within its gas budget).
+    event RewardClaimed(uint256 indexed epoch, address indexed validator, uint256 amount);
+    /// @notice The unclaimable `amount` of `validator` in `epoch` moved to the carry.
+    event RewardForfeited(uint256 indexed epoch, address indexed validator, uint256 compute, uint256 amount);
+    /// @notice All the compute of `epoch` is settled; its rounding dust moved to the carry.
+    event EpochSettled(uint256 indexed epoch, uint256 dustCarried);
+
     /* ===================== ERRORS ===================== */
 
     /// @notice A zero address was given where an account or contract is required.
@@ -70,58 +84,6 @@ interface IComputeRewards {
     /// @notice Forfeit is for a validator that can never claim `epoch` (expelled, or admitted after the
     /// epoch started); `validator` is not expelled and was admitted in time.
     error ComputeRewardsNotExpelled(uint256 epoch, address validator);
-
-    /* ===================== EVENTS ===================== */
-
-    /// @notice The oracle posted `root` for `epoch`; its `pool` is fixed; claimable from `activatesAt`.
-    event RootPosted(uint256 indexed epoch, bytes32 root, uint256 totalCompute, uint256 pool, uint256 activatesAt);
-    /// @notice A guardian revoked the root of `epoch`; its pool went back to the carry.
-    event RootRevoked(uint256 indexed epoch, bytes32 root, uint256 poolCarried);
-    /// @notice `validator` was paid `amount` for its leaf in `epoch` (its compute is in the claim's calldata
-    /// and in the epoch's tree; left out of the event to keep a claim within its gas budget).
-    event RewardClaimed(uint256 indexed epoch, address indexed validator, uint256 amount);
-    /// @notice The unclaimable `amount` of `validator` in `epoch` moved to the carry.
-    event RewardForfeited(uint256 indexed epoch, address indexed validator, uint256 compute, uint256 amount);
-    /// @notice All the compute of `epoch` is settled; its rounding dust moved to the carry.
-    event EpochSettled(uint256 indexed epoch, uint256 dustCarried);
-
-    /* ===================== VIEWS ===================== */
-
-    /// @notice The oracle role: posts roots.
-    function ORACLE_ROLE() external view returns (bytes32);
-
-    /// @notice The guardian role: revokes roots during their challenge window.
-    function GUARDIAN_ROLE() external view returns (bytes32);
-
-    /// @notice DG carried to the next posted pool (forfeits, rounding dust, revoked pools).
-    function carry() external view returns (uint256);
-
-    /// @notice The reservation's `totalReleased()` already counted into a pool.
-    function accountedRelease() external view returns (uint256);
-
-    /// @notice The lowest epoch id the oracle may post next.
-    function nextEpoch() external view returns (uint256);
-
-    /// @notice The record of `epoch` (all zero if never posted or revoked).
-    function getEpoch(uint256 epoch) external view returns (EpochData memory);
-
-    /// @notice When the root of `epoch` activates (reverts with `ComputeRewardsUnknownEpoch` if none).
-    function activatesAt(uint256 epoch) external view returns (uint256);
-
-    /// @notice Start of `epoch`: `genesis + epoch * epochDuration` (unix seconds).
-    function epochStart(uint256 epoch) external view returns (uint256);
-
-    /// @notice Number of epochs that have ended by now (epochs `0 .. epochsEnded() - 1`).
-    function epochsEnded() external view returns (uint256);
-
-    /// @notice Whether the leaf of `validator` in `epoch` was claimed or forfeited.
-    function isSettled(uint256 epoch, address validator) external view returns (bool);
-
-    /**
-     * @notice What a leaf `(epoch, compute)` would pay now: `mulDiv(pool, compute, totalCompute)`
-     * rounded down, capped at what is left of the pool. Does not check the proof or the eligibility.
-     */
-    function previewReward(uint256 epoch, uint256 compute) external view returns (uint256);
 
     /* ===================== ORACLE / GUARDIAN ===================== */
 
@@ -183,4 +145,42 @@ interface IComputeRewards {
      * @param proof the leaf's Merkle proof.
      */
     function forfeit(uint256 epoch, address validator, uint256 compute, bytes32[] calldata proof) external;
+
+    /* ===================== VIEWS ===================== */
+
+    /// @notice The oracle role: posts roots.
+    function ORACLE_ROLE() external view returns (bytes32);
+
+    /// @notice The guardian role: revokes roots during their challenge window.
+    function GUARDIAN_ROLE() external view returns (bytes32);
+
+    /// @notice DG carried to the next posted pool (forfeits, rounding dust, revoked pools).
+    function carry() external view returns (uint256);
+
+    /// @notice The reservation's `totalReleased()` already counted into a pool.
+    function accountedRelease() external view returns (uint256);
+
+    /// @notice The lowest epoch id the oracle may post next.
+    function nextEpoch() external view returns (uint256);
+
+    /// @notice The record of `epoch` (all zero if never posted or revoked).
+    function getEpoch(uint256 epoch) external view returns (EpochData memory);
+
+    /// @notice When the root of `epoch` activates (reverts with `ComputeRewardsUnknownEpoch` if none).
+    function activatesAt(uint256 epoch) external view returns (uint256);
+
+    /// @notice Start of `epoch`: `genesis + epoch * epochDuration` (unix seconds).
+    function epochStart(uint256 epoch) external view returns (uint256);
+
+    /// @notice Number of epochs that have ended by now (epochs `0 .. epochsEnded() - 1`).
+    function epochsEnded() external view returns (uint256);
+
+    /// @notice Whether the leaf of `validator` in `epoch` was claimed or forfeited.
+    function isSettled(uint256 epoch, address validator) external view returns (bool);
+
+    /**
+     * @notice What a leaf `(epoch, compute)` would pay now: `mulDiv(pool, compute, totalCompute)`
+     * rounded down, capped at what is left of the pool. Does not check the proof or the eligibility.
+     */
+    function previewReward(uint256 epoch, uint256 compute) external view returns (uint256);
 }

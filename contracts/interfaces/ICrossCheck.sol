@@ -63,6 +63,43 @@ interface ICrossCheck {
         address[4] drawn; // the three checkers, then the fifth (zero until drawn)
     }
 
+    /* ===================== EVENTS ===================== */
+
+    /// @notice Check `checkId` of task `taskId` opened; the checkers are drawn from the hash of `seedBlock`.
+    event CheckOpened(
+        uint256 indexed checkId,
+        bytes32 indexed taskId,
+        address indexed paired,
+        address user,
+        uint256 seedBlock
+    );
+    /// @notice Nobody drew within 256 blocks of the seed block (its hash is gone): the draw waits for `seedBlock`.
+    event SeedRearmed(uint256 indexed checkId, uint256 seedBlock);
+    /// @notice The three checkers were drawn; commits until `commitDeadline`, reveals until `revealDeadline`.
+    event CheckersDrawn(uint256 indexed checkId, address[3] checkers, uint256 commitDeadline, uint256 revealDeadline);
+    /// @notice The first round tied; the fifth validator is drawn from the hash of `seedBlock`.
+    event TieDeclared(uint256 indexed checkId, uint256 seedBlock);
+    /// @notice The fifth validator was drawn; it commits until `commitDeadline`, reveals until `revealDeadline`.
+    event FifthDrawn(uint256 indexed checkId, address indexed fifth, uint256 commitDeadline, uint256 revealDeadline);
+    /// @notice `party` committed to its result hash.
+    event Committed(uint256 indexed checkId, address indexed party, bytes32 commitment);
+    /// @notice `party` revealed `resultHash`.
+    event Revealed(uint256 indexed checkId, address indexed party, bytes32 resultHash);
+    /// @notice The check was finalized with `verdict`; `winningHash` is the hash the verdict upholds (0 if none).
+    event VerdictReached(uint256 indexed checkId, Verdict verdict, bytes32 winningHash);
+    /// @notice `validator` was slashed under the check: `rewarded` came to this contract for the honest checkers, `burned` was burned.
+    event ValidatorSlashed(
+        uint256 indexed checkId,
+        address indexed validator,
+        uint256 slashed,
+        uint256 rewarded,
+        uint256 burned
+    );
+    /// @notice `checker` gave the winning hash and received `amount` DG of the check's slash rewards.
+    event CheckerRewarded(uint256 indexed checkId, address indexed checker, uint256 amount);
+    /// @notice `amount` DG of slash rewards could not be split equally (or had no honest checker) and were burned.
+    event RewardDustBurned(uint256 indexed checkId, uint256 amount);
+
     /* ===================== ERRORS ===================== */
 
     /// @notice A zero address was given where an account or contract is required.
@@ -111,43 +148,6 @@ interface ICrossCheck {
     error CrossCheckSlashBpsOutOfRange(uint256 slashBps, uint256 min, uint256 max);
     /// @notice The initial admin-transfer delay is above the maximum (seconds).
     error CrossCheckAdminDelayOutOfRange(uint256 adminDelay, uint256 maxDelay);
-
-    /* ===================== EVENTS ===================== */
-
-    /// @notice Check `checkId` of task `taskId` opened; the checkers are drawn from the hash of `seedBlock`.
-    event CheckOpened(
-        uint256 indexed checkId,
-        bytes32 indexed taskId,
-        address indexed paired,
-        address user,
-        uint256 seedBlock
-    );
-    /// @notice Nobody drew within 256 blocks of the seed block (its hash is gone): the draw waits for `seedBlock`.
-    event SeedRearmed(uint256 indexed checkId, uint256 seedBlock);
-    /// @notice The three checkers were drawn; commits until `commitDeadline`, reveals until `revealDeadline`.
-    event CheckersDrawn(uint256 indexed checkId, address[3] checkers, uint256 commitDeadline, uint256 revealDeadline);
-    /// @notice The first round tied; the fifth validator is drawn from the hash of `seedBlock`.
-    event TieDeclared(uint256 indexed checkId, uint256 seedBlock);
-    /// @notice The fifth validator was drawn; it commits until `commitDeadline`, reveals until `revealDeadline`.
-    event FifthDrawn(uint256 indexed checkId, address indexed fifth, uint256 commitDeadline, uint256 revealDeadline);
-    /// @notice `party` committed to its result hash.
-    event Committed(uint256 indexed checkId, address indexed party, bytes32 commitment);
-    /// @notice `party` revealed `resultHash`.
-    event Revealed(uint256 indexed checkId, address indexed party, bytes32 resultHash);
-    /// @notice The check was finalized with `verdict`; `winningHash` is the hash the verdict upholds (0 if none).
-    event VerdictReached(uint256 indexed checkId, Verdict verdict, bytes32 winningHash);
-    /// @notice `validator` was slashed under the check: `rewarded` came to this contract for the honest checkers, `burned` was burned.
-    event ValidatorSlashed(
-        uint256 indexed checkId,
-        address indexed validator,
-        uint256 slashed,
-        uint256 rewarded,
-        uint256 burned
-    );
-    /// @notice `checker` gave the winning hash and received `amount` DG of the check's slash rewards.
-    event CheckerRewarded(uint256 indexed checkId, address indexed checker, uint256 amount);
-    /// @notice `amount` DG of slash rewards could not be split equally (or had no honest checker) and were burned.
-    event RewardDustBurned(uint256 indexed checkId, uint256 amount);
 
     /* ===================== COORDINATOR ===================== */
 
@@ -235,10 +235,7 @@ interface ICrossCheck {
     /// @param party the party.
     /// @return commitment its commitment (0 if none).
     /// @return resultHash its revealed hash (0 if not revealed).
-    function submission(
-        uint256 checkId,
-        address party
-    ) external view returns (bytes32 commitment, bytes32 resultHash);
+    function submission(uint256 checkId, address party) external view returns (bytes32 commitment, bytes32 resultHash);
 
     /// @notice The check opened for `taskId`.
     /// @param taskId the task.

@@ -48,37 +48,6 @@ interface IInflationVote {
         Side side;
     }
 
-    /// @notice A zero address was given.
-    error InflationVoteZeroAddress();
-    /// @notice The quorum is outside (0, MAX_QUORUM_BPS].
-    error InflationVoteQuorumOutOfRange(uint256 quorumBps, uint256 maxQuorumBps);
-    /// @notice The proposed burn rate is above 10,000 basis points.
-    error InflationVoteBurnBpsOutOfRange(uint256 burnBps, uint256 maxBps);
-    /// @notice The proposed burn rate equals the current one.
-    error InflationVoteBurnBpsUnchanged(uint256 burnBps);
-    /// @notice The voting duration is outside [MIN_VOTING_DURATION, MAX_VOTING_DURATION].
-    error InflationVoteDurationOutOfRange(uint256 duration, uint256 minDuration, uint256 maxDuration);
-    /// @notice No proposal has this id.
-    error InflationVoteUnknownProposal(uint256 proposalId);
-    /// @notice No queued proposal at this index.
-    error InflationVoteQueueIndexOutOfRange(uint256 index, uint256 length);
-    /// @notice The call does not fit the proposal's current phase.
-    error InflationVoteWrongStatus(uint256 proposalId, Status status);
-    /// @notice A zero amount was given, or no DG arrived.
-    error InflationVoteZeroAmount();
-    /// @notice The backer asked to withdraw more than it pooled.
-    error InflationVoteInsufficientBacking(uint256 proposalId, address backer, uint256 backed, uint256 requested);
-    /// @notice A first vote must lock at least MIN_VOTE_LOCK.
-    error InflationVoteBelowMinimumLock(uint256 amount, uint256 minimum);
-    /// @notice A voter may add to its side but never switch.
-    error InflationVoteCannotSwitchSide(uint256 proposalId, address voter, Side side);
-    /// @notice The vote has ended: no more votes.
-    error InflationVoteVotingClosed(uint256 proposalId, uint256 votingEnd);
-    /// @notice The vote has not ended yet: it cannot be settled.
-    error InflationVoteVotingNotEnded(uint256 proposalId, uint256 votingEnd);
-    /// @notice The account has nothing to withdraw from this proposal.
-    error InflationVoteNothingToWithdraw(uint256 proposalId, address account);
-
     /// @notice A proposal was created.
     event ProposalCreated(
         uint256 indexed proposalId,
@@ -110,6 +79,37 @@ interface IInflationVote {
     event ProposalSettled(uint256 indexed proposalId, bool passed, uint256 forVotes, uint256 againstVotes);
     /// @notice `account` took back everything it pooled and locked in a finished proposal.
     event Withdrawn(uint256 indexed proposalId, address indexed account, uint256 amount);
+
+    /// @notice A zero address was given.
+    error InflationVoteZeroAddress();
+    /// @notice The quorum is outside (0, MAX_QUORUM_BPS].
+    error InflationVoteQuorumOutOfRange(uint256 quorumBps, uint256 maxQuorumBps);
+    /// @notice The proposed burn rate is above 10,000 basis points.
+    error InflationVoteBurnBpsOutOfRange(uint256 burnBps, uint256 maxBps);
+    /// @notice The proposed burn rate equals the current one.
+    error InflationVoteBurnBpsUnchanged(uint256 burnBps);
+    /// @notice The voting duration is outside [MIN_VOTING_DURATION, MAX_VOTING_DURATION].
+    error InflationVoteDurationOutOfRange(uint256 duration, uint256 minDuration, uint256 maxDuration);
+    /// @notice No proposal has this id.
+    error InflationVoteUnknownProposal(uint256 proposalId);
+    /// @notice No queued proposal at this index.
+    error InflationVoteQueueIndexOutOfRange(uint256 index, uint256 length);
+    /// @notice The call does not fit the proposal's current phase.
+    error InflationVoteWrongStatus(uint256 proposalId, Status status);
+    /// @notice A zero amount was given, or no DG arrived.
+    error InflationVoteZeroAmount();
+    /// @notice The backer asked to withdraw more than it pooled.
+    error InflationVoteInsufficientBacking(uint256 proposalId, address backer, uint256 backed, uint256 requested);
+    /// @notice A first vote must lock at least MIN_VOTE_LOCK.
+    error InflationVoteBelowMinimumLock(uint256 amount, uint256 minimum);
+    /// @notice A voter may add to its side but never switch.
+    error InflationVoteCannotSwitchSide(uint256 proposalId, address voter, Side side);
+    /// @notice The vote has ended: no more votes.
+    error InflationVoteVotingClosed(uint256 proposalId, uint256 votingEnd);
+    /// @notice The vote has not ended yet: it cannot be settled.
+    error InflationVoteVotingNotEnded(uint256 proposalId, uint256 votingEnd);
+    /// @notice The account has nothing to withdraw from this proposal.
+    error InflationVoteNothingToWithdraw(uint256 proposalId, address account);
 
     /**
      * @notice Creates a proposal to set the reservation's burn rate.

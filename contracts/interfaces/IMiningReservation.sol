@@ -6,6 +6,19 @@ pragma solidity 0.8.28;
  * @notice The halving release of the 15,000,000 DG mining reserve to the network's validators.
  */
 interface IMiningReservation {
+    /// @notice The beneficiary (the compute-rewards distributor) was set.
+    event BeneficiarySet(address indexed beneficiary);
+    /// @notice The inflation-vote contract, the only one allowed to change `burnBps`, was set.
+    event InflationVoteSet(address indexed inflationVote);
+    /// @notice The reserve received its 15,000,000 DG from `funder`.
+    event Funded(address indexed funder, uint256 amount);
+    /// @notice Due emission was settled: `toBeneficiary` sent, `burned` destroyed, at `burnBps`.
+    event Released(uint256 toBeneficiary, uint256 burned, uint256 burnBps, uint256 emittedTotal);
+    /// @notice The burn rate changed (after settling the release due so far at the old rate).
+    event BurnBpsChanged(uint256 oldBurnBps, uint256 newBurnBps);
+    /// @notice DG sent to this contract by mistake (beyond the reserve) were sent to `to`.
+    event StrayTokensRecovered(address indexed to, uint256 amount);
+
     /// @notice A zero address was given where an account or contract is required.
     error MiningReservationZeroAddress();
     /// @notice `burnBps` is above 10,000 basis points.
@@ -22,41 +35,6 @@ interface IMiningReservation {
     error MiningReservationUnauthorized(address caller);
     /// @notice There are no DG held beyond the reserve to recover.
     error MiningReservationNothingToRecover();
-
-    /// @notice The beneficiary (the compute-rewards distributor) was set.
-    event BeneficiarySet(address indexed beneficiary);
-    /// @notice The inflation-vote contract, the only one allowed to change `burnBps`, was set.
-    event InflationVoteSet(address indexed inflationVote);
-    /// @notice The reserve received its 15,000,000 DG from `funder`.
-    event Funded(address indexed funder, uint256 amount);
-    /// @notice Due emission was settled: `toBeneficiary` sent, `burned` destroyed, at `burnBps`.
-    event Released(uint256 toBeneficiary, uint256 burned, uint256 burnBps, uint256 emittedTotal);
-    /// @notice The burn rate changed (after settling the release due so far at the old rate).
-    event BurnBpsChanged(uint256 oldBurnBps, uint256 newBurnBps);
-    /// @notice DG sent to this contract by mistake (beyond the reserve) were sent to `to`.
-    event StrayTokensRecovered(address indexed to, uint256 amount);
-
-    /// @notice Cumulative scheduled emission up to and including the day containing `timestamp`.
-    /// @param timestamp a unix time in seconds.
-    /// @return emitted DG in wei (0 before `start`, never above 15,000,000 DG).
-    function emittedBy(uint256 timestamp) external view returns (uint256 emitted);
-
-    /// @notice The emission scheduled for day `day` (day 0 starts at `start`).
-    /// @param day the day index `(t - start) / 86400`.
-    /// @return rate DG in wei for that day; the remainder 22.5 DG on day 79126 and 0 afterwards.
-    function dailyRate(uint256 day) external view returns (uint256 rate);
-
-    /// @notice Total DG sent to the beneficiary so far (settled emission minus burned).
-    /// @return released DG in wei.
-    function totalReleased() external view returns (uint256 released);
-
-    /// @notice The share of each release that is burned, in basis points (0..10,000).
-    /// @return the current burn rate.
-    function burnBps() external view returns (uint16);
-
-    /// @notice DG due now and not yet released (the next `release` settles exactly this).
-    /// @return due DG in wei.
-    function releasable() external view returns (uint256 due);
 
     /**
      * @notice Settles all emission due since the last call, in O(1) gas: sends `(1 - burnBps/10000)`
@@ -97,4 +75,26 @@ interface IMiningReservation {
      * @param to the receiver.
      */
     function recoverStrayTokens(address to) external;
+
+    /// @notice Cumulative scheduled emission up to and including the day containing `timestamp`.
+    /// @param timestamp a unix time in seconds.
+    /// @return emitted DG in wei (0 before `start`, never above 15,000,000 DG).
+    function emittedBy(uint256 timestamp) external view returns (uint256 emitted);
+
+    /// @notice The emission scheduled for day `day` (day 0 starts at `start`).
+    /// @param day the day index `(t - start) / 86400`.
+    /// @return rate DG in wei for that day; the remainder 22.5 DG on day 79126 and 0 afterwards.
+    function dailyRate(uint256 day) external view returns (uint256 rate);
+
+    /// @notice Total DG sent to the beneficiary so far (settled emission minus burned).
+    /// @return released DG in wei.
+    function totalReleased() external view returns (uint256 released);
+
+    /// @notice The share of each release that is burned, in basis points (0..10,000).
+    /// @return the current burn rate.
+    function burnBps() external view returns (uint16);
+
+    /// @notice DG due now and not yet released (the next `release` settles exactly this).
+    /// @return due DG in wei.
+    function releasable() external view returns (uint256 due);
 }

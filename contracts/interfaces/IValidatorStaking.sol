@@ -32,45 +32,6 @@ interface IValidatorStaking {
         uint40 unbondingEnd; // when `unbonding` can be withdrawn
     }
 
-    /* ===================== ERRORS ===================== */
-
-    /// @notice A zero address was given where an account or contract is required.
-    error ValidatorStakingZeroAddress();
-    /// @notice A zero amount was given.
-    error ValidatorStakingZeroAmount();
-    /// @notice The minimum stake is outside [minAllowed, maxAllowed] (DG wei).
-    error ValidatorStakingMinStakeOutOfRange(uint256 minStake, uint256 minAllowed, uint256 maxAllowed);
-    /// @notice The cooldown is outside [minAllowed, maxAllowed] (seconds).
-    error ValidatorStakingCooldownOutOfRange(uint256 cooldown, uint256 minAllowed, uint256 maxAllowed);
-    /// @notice The fault limit is outside [minAllowed, maxAllowed].
-    error ValidatorStakingFaultLimitOutOfRange(uint256 faultLimit, uint256 minAllowed, uint256 maxAllowed);
-    /// @notice The slash reward share is above 10,000 basis points.
-    error ValidatorStakingSlashRewardBpsOutOfRange(uint256 slashRewardBps, uint256 maxBps);
-    /// @notice The initial admin-transfer delay is above the maximum (seconds).
-    error ValidatorStakingAdminDelayOutOfRange(uint256 adminDelay, uint256 maxDelay);
-    /// @notice A first stake, or the active stake left by an unbond, is below the minimum stake.
-    error ValidatorStakingBelowMinimum(uint256 amount, uint256 minStake);
-    /// @notice The validator is in a status that does not allow the operation.
-    error ValidatorStakingWrongStatus(address validator, Status status);
-    /// @notice The validator was expelled (final): it cannot stake again.
-    error ValidatorStakingExpelled(address validator);
-    /// @notice The amount asked is above the validator's active stake.
-    error ValidatorStakingAmountAboveStake(uint256 amount, uint256 activeStake);
-    /// @notice The unbonding cooldown is not over yet (times in unix seconds).
-    error ValidatorStakingCooldownNotOver(uint256 nowTimestamp, uint256 unbondingEnd);
-    /// @notice Withdrawal waits until every check opened on the validator is closed.
-    error ValidatorStakingOpenExposures(address validator, uint256 openExposures);
-    /// @notice There is no unbonding stake to withdraw.
-    error ValidatorStakingNothingToWithdraw(address validator);
-    /// @notice An exposure of this validator to this check was already recorded.
-    error ValidatorStakingDuplicateExposure(uint256 checkId, address validator);
-    /// @notice No open exposure of this validator to this check.
-    error ValidatorStakingUnknownExposure(uint256 checkId, address validator);
-    /// @notice The permit failed and the allowance is below the amount.
-    error ValidatorStakingPermitFailed(uint256 allowance, uint256 amount);
-    /// @notice The active-set index is out of range.
-    error ValidatorStakingIndexOutOfRange(uint256 index, uint256 count);
-
     /* ===================== EVENTS ===================== */
 
     /// @notice `validator` staked `amount`; its active stake is now `activeStake`.
@@ -110,6 +71,45 @@ interface IValidatorStaking {
     event Expelled(address indexed validator, uint256 faults, uint256 movedToUnbonding, uint256 unbondingEnd);
     /// @notice The share of each slash paid to the reward recipient changed.
     event SlashRewardBpsChanged(uint256 oldSlashRewardBps, uint256 newSlashRewardBps);
+
+    /* ===================== ERRORS ===================== */
+
+    /// @notice A zero address was given where an account or contract is required.
+    error ValidatorStakingZeroAddress();
+    /// @notice A zero amount was given.
+    error ValidatorStakingZeroAmount();
+    /// @notice The minimum stake is outside [minAllowed, maxAllowed] (DG wei).
+    error ValidatorStakingMinStakeOutOfRange(uint256 minStake, uint256 minAllowed, uint256 maxAllowed);
+    /// @notice The cooldown is outside [minAllowed, maxAllowed] (seconds).
+    error ValidatorStakingCooldownOutOfRange(uint256 cooldown, uint256 minAllowed, uint256 maxAllowed);
+    /// @notice The fault limit is outside [minAllowed, maxAllowed].
+    error ValidatorStakingFaultLimitOutOfRange(uint256 faultLimit, uint256 minAllowed, uint256 maxAllowed);
+    /// @notice The slash reward share is above 10,000 basis points.
+    error ValidatorStakingSlashRewardBpsOutOfRange(uint256 slashRewardBps, uint256 maxBps);
+    /// @notice The initial admin-transfer delay is above the maximum (seconds).
+    error ValidatorStakingAdminDelayOutOfRange(uint256 adminDelay, uint256 maxDelay);
+    /// @notice A first stake, or the active stake left by an unbond, is below the minimum stake.
+    error ValidatorStakingBelowMinimum(uint256 amount, uint256 minStake);
+    /// @notice The validator is in a status that does not allow the operation.
+    error ValidatorStakingWrongStatus(address validator, Status status);
+    /// @notice The validator was expelled (final): it cannot stake again.
+    error ValidatorStakingExpelled(address validator);
+    /// @notice The amount asked is above the validator's active stake.
+    error ValidatorStakingAmountAboveStake(uint256 amount, uint256 activeStake);
+    /// @notice The unbonding cooldown is not over yet (times in unix seconds).
+    error ValidatorStakingCooldownNotOver(uint256 nowTimestamp, uint256 unbondingEnd);
+    /// @notice Withdrawal waits until every check opened on the validator is closed.
+    error ValidatorStakingOpenExposures(address validator, uint256 openExposures);
+    /// @notice There is no unbonding stake to withdraw.
+    error ValidatorStakingNothingToWithdraw(address validator);
+    /// @notice An exposure of this validator to this check was already recorded.
+    error ValidatorStakingDuplicateExposure(uint256 checkId, address validator);
+    /// @notice No open exposure of this validator to this check.
+    error ValidatorStakingUnknownExposure(uint256 checkId, address validator);
+    /// @notice The permit failed and the allowance is below the amount.
+    error ValidatorStakingPermitFailed(uint256 allowance, uint256 amount);
+    /// @notice The active-set index is out of range.
+    error ValidatorStakingIndexOutOfRange(uint256 index, uint256 count);
 
     /* ===================== VALIDATORS ===================== */
 

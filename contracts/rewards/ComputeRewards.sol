@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {AccessControlDefaultAdminRules} from
-    "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
+import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
@@ -115,7 +114,11 @@ contract ComputeRewards is IComputeRewards, AccessControlDefaultAdminRules {
             revert ComputeRewardsEpochDurationOutOfRange(epochDuration_, MIN_EPOCH_DURATION, MAX_EPOCH_DURATION);
         }
         if (challengeWindow_ < MIN_CHALLENGE_WINDOW || challengeWindow_ > MAX_CHALLENGE_WINDOW) {
-            revert ComputeRewardsChallengeWindowOutOfRange(challengeWindow_, MIN_CHALLENGE_WINDOW, MAX_CHALLENGE_WINDOW);
+            revert ComputeRewardsChallengeWindowOutOfRange(
+                challengeWindow_,
+                MIN_CHALLENGE_WINDOW,
+                MAX_CHALLENGE_WINDOW
+            );
         }
         // SPEC 5: stake must stay slashable until every epoch it earned in is past its challenge window.
         uint256 cooldown = IValidatorStaking(staking_).cooldown();
@@ -130,60 +133,14 @@ contract ComputeRewards is IComputeRewards, AccessControlDefaultAdminRules {
         challengeWindow = challengeWindow_;
     }
 
-    /* ===================== VIEWS ===================== */
-
-    /// @inheritdoc IComputeRewards
-    function carry() external view returns (uint256) {
-        return _carry;
-    }
-
-    /// @inheritdoc IComputeRewards
-    function accountedRelease() external view returns (uint256) {
-        return _accountedRelease;
-    }
-
-    /// @inheritdoc IComputeRewards
-    function getEpoch(uint256 epoch) external view returns (EpochData memory) {
-        return _epochs[epoch];
-    }
-
-    /// @inheritdoc IComputeRewards
-    function activatesAt(uint256 epoch) external view returns (uint256) {
-        EpochData storage data = _epochs[epoch];
-        if (data.root == bytes32(0)) revert ComputeRewardsUnknownEpoch(epoch);
-        return data.postedAt + challengeWindow;
-    }
-
-    /// @inheritdoc IComputeRewards
-    function epochStart(uint256 epoch) public view returns (uint256) {
-        return genesis + epoch * epochDuration;
-    }
-
-    /// @inheritdoc IComputeRewards
-    function epochsEnded() public view returns (uint256) {
-        if (block.timestamp < genesis) return 0;
-        return (block.timestamp - genesis) / epochDuration; // rounds down: only whole epochs have ended
-    }
-
-    /// @inheritdoc IComputeRewards
-    function isSettled(uint256 epoch, address validator) external view returns (bool) {
-        return _settled[validator][epoch >> 8] & (1 << (epoch & 0xff)) != 0;
-    }
-
-    /// @inheritdoc IComputeRewards
-    function previewReward(uint256 epoch, uint256 compute) external view returns (uint256) {
-        EpochData storage data = _epochs[epoch];
-        if (data.root == bytes32(0)) revert ComputeRewardsUnknownEpoch(epoch);
-        return _share(data.pool, data.spent, data.totalCompute, compute);
-    }
-
     /* ===================== ORACLE / GUARDIAN ===================== */
 
     /// @inheritdoc IComputeRewards
     function postRoot(uint256 epoch, bytes32 root, uint256 totalCompute) external onlyRole(ORACLE_ROLE) {
         if (root == bytes32(0)) revert ComputeRewardsZeroRoot();
         if (totalCompute == 0) revert ComputeRewardsZeroTotalCompute();
-        if (totalCompute > MAX_TOTAL_COMPUTE) revert ComputeRewardsTotalComputeTooLarge(totalCompute, MAX_TOTAL_COMPUTE);
+        if (totalCompute > MAX_TOTAL_COMPUTE)
+            revert ComputeRewardsTotalComputeTooLarge(totalCompute, MAX_TOTAL_COMPUTE);
         uint256 ended = epochsEnded();
         if (epoch >= ended) revert ComputeRewardsEpochNotEnded(epoch, ended);
         uint256 next = nextEpoch;
@@ -263,6 +220,53 @@ contract ComputeRewards is IComputeRewards, AccessControlDefaultAdminRules {
         emit RewardForfeited(epoch, validator, compute, amount);
     }
 
+    /* ===================== VIEWS ===================== */
+
+    /// @inheritdoc IComputeRewards
+    function carry() external view returns (uint256) {
+        return _carry;
+    }
+
+    /// @inheritdoc IComputeRewards
+    function accountedRelease() external view returns (uint256) {
+        return _accountedRelease;
+    }
+
+    /// @inheritdoc IComputeRewards
+    function getEpoch(uint256 epoch) external view returns (EpochData memory) {
+        return _epochs[epoch];
+    }
+
+    /// @inheritdoc IComputeRewards
+    function activatesAt(uint256 epoch) external view returns (uint256) {
+        EpochData storage data = _epochs[epoch];
+        if (data.root == bytes32(0)) revert ComputeRewardsUnknownEpoch(epoch);
+        return data.postedAt + challengeWindow;
+    }
+
+    /// @inheritdoc IComputeRewards
+    function isSettled(uint256 epoch, address validator) external view returns (bool) {
+        return _settled[validator][epoch >> 8] & (1 << (epoch & 0xff)) != 0;
+    }
+
+    /// @inheritdoc IComputeRewards
+    function previewReward(uint256 epoch, uint256 compute) external view returns (uint256) {
+        EpochData storage data = _epochs[epoch];
+        if (data.root == bytes32(0)) revert ComputeRewardsUnknownEpoch(epoch);
+        return _share(data.pool, data.spent, data.totalCompute, compute);
+    }
+
+    /// @inheritdoc IComputeRewards
+    function epochStart(uint256 epoch) public view returns (uint256) {
+        return genesis + epoch * epochDuration;
+    }
+
+    /// @inheritdoc IComputeRewards
+    function epochsEnded() public view returns (uint256) {
+        if (block.timestamp < genesis) return 0;
+        return (block.timestamp - genesis) / epochDuration; // rounds down: only whole epochs have ended
+    }
+
     /* ===================== INTERNAL ===================== */
 
     /// @dev Settles every listed leaf of `validator` and pays the sum in one transfer.
@@ -301,29 +305,14 @@ contract ComputeRewards is IComputeRewards, AccessControlDefaultAdminRules {
         emit RewardClaimed(epoch, validator, amount);
     }
 
-    /// @dev The record and root of a posted epoch whose challenge window is over; reverts otherwise.
-    function _activeEpoch(uint256 epoch) private view returns (EpochData storage data, bytes32 root) {
-        data = _epochs[epoch];
-        root = data.root;
-        if (root == bytes32(0)) revert ComputeRewardsUnknownEpoch(epoch);
-        uint256 activation = data.postedAt + challengeWindow;
-        if (block.timestamp < activation) revert ComputeRewardsNotActive(epoch, activation);
-    }
-
-    /// @dev Admitted no later than the start of `epoch` (a posted, hence ended, epoch) and not expelled.
-    function _eligible(uint256 epoch, uint64 firstAdmittedAt, bool expelled) private view returns (bool) {
-        uint256 start;
-        // Cannot overflow: a posted epoch has ended, so its start is below block.timestamp.
-        unchecked {
-            start = genesis + epoch * epochDuration;
-        }
-        return !expelled && firstAdmittedAt != 0 && firstAdmittedAt <= start;
-    }
-
     /// @dev Marks the leaf settled (reverting if it already was), then checks its proof.
-    function _settleLeaf(bytes32 root, uint256 epoch, address validator, uint256 compute, bytes32[] calldata proof)
-        private
-    {
+    function _settleLeaf(
+        bytes32 root,
+        uint256 epoch,
+        address validator,
+        uint256 compute,
+        bytes32[] calldata proof
+    ) private {
         mapping(uint256 => uint256) storage words = _settled[validator];
         uint256 bit = 1 << (epoch & 0xff);
         uint256 word = words[epoch >> 8];
@@ -333,6 +322,7 @@ contract ComputeRewards is IComputeRewards, AccessControlDefaultAdminRules {
         // keccak256(bytes.concat(keccak256(abi.encode(block.chainid, address(this), epoch, validator, compute)))).
         // Hashed in place past the free memory pointer (not advanced: nothing is kept), for gas.
         bytes32 leaf;
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             let ptr := mload(0x40)
             mstore(ptr, chainid())
@@ -389,6 +379,25 @@ contract ComputeRewards is IComputeRewards, AccessControlDefaultAdminRules {
         // Casts are exact: spent <= pool < 2^96 and settled <= totalCompute < 2^120.
         data.spent = uint96(spent);
         data.settledCompute = uint120(settled);
+    }
+
+    /// @dev The record and root of a posted epoch whose challenge window is over; reverts otherwise.
+    function _activeEpoch(uint256 epoch) private view returns (EpochData storage data, bytes32 root) {
+        data = _epochs[epoch];
+        root = data.root;
+        if (root == bytes32(0)) revert ComputeRewardsUnknownEpoch(epoch);
+        uint256 activation = data.postedAt + challengeWindow;
+        if (block.timestamp < activation) revert ComputeRewardsNotActive(epoch, activation);
+    }
+
+    /// @dev Admitted no later than the start of `epoch` (a posted, hence ended, epoch) and not expelled.
+    function _eligible(uint256 epoch, uint64 firstAdmittedAt, bool expelled) private view returns (bool) {
+        uint256 start;
+        // Cannot overflow: a posted epoch has ended, so its start is below block.timestamp.
+        unchecked {
+            start = genesis + epoch * epochDuration;
+        }
+        return !expelled && firstAdmittedAt != 0 && firstAdmittedAt <= start;
     }
 
     /// @dev `mulDiv(pool, compute, totalCompute)` rounded down, capped at `pool - spent`.

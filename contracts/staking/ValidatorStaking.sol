@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {AccessControlDefaultAdminRules} from
-    "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
+import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {ERC20Burnable} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Burnable.sol";
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
@@ -142,7 +141,8 @@ contract ValidatorStaking is IValidatorStaking, AccessControlDefaultAdminRules {
     /// @inheritdoc IValidatorStaking
     function stakeWithPermit(uint256 amount, uint256 deadline, uint8 v, bytes32 r, bytes32 s) external {
         // OpenZeppelin's advice: a front-runner may have used the permit already; then the
-        // allowance is what matters.
+        // allowance is what matters. The success branch has nothing more to do.
+        // solhint-disable-next-line no-empty-blocks
         try IERC20Permit(address(token)).permit(msg.sender, address(this), amount, deadline, v, r, s) {} catch {
             uint256 allowance = token.allowance(msg.sender, address(this));
             if (allowance < amount) revert ValidatorStakingPermitFailed(allowance, amount);
@@ -335,15 +335,6 @@ contract ValidatorStaking is IValidatorStaking, AccessControlDefaultAdminRules {
         IERC20(address(token)).safeTransferFrom(msg.sender, address(this), amount);
     }
 
-    /// @dev The open exposure of `validator` to `checkId`, or reverts.
-    function _openExposure(uint256 checkId, address validator) private view returns (Exposure storage exp) {
-        exp = _exposures[checkId][validator];
-        ExposureState state = exp.state;
-        if (state != ExposureState.Open && state != ExposureState.Faulted) {
-            revert ValidatorStakingUnknownExposure(checkId, validator);
-        }
-    }
-
     /// @dev Takes min(amount, remaining cap, active + unbonding) from `validator`, active stake first;
     /// counts the check's fault once; expels when the rules say so. Returns what it took and the faults.
     function _take(
@@ -415,6 +406,15 @@ contract ValidatorStaking is IValidatorStaking, AccessControlDefaultAdminRules {
         delete _activeSet[last];
         _activeCount = uint32(last);
         record.setIndex = 0;
+    }
+
+    /// @dev The open exposure of `validator` to `checkId`, or reverts.
+    function _openExposure(uint256 checkId, address validator) private view returns (Exposure storage exp) {
+        exp = _exposures[checkId][validator];
+        ExposureState state = exp.state;
+        if (state != ExposureState.Open && state != ExposureState.Faulted) {
+            revert ValidatorStakingUnknownExposure(checkId, validator);
+        }
     }
 
     /// @dev Rejects a zero default admin with this contract's error (runs before the base constructor).

@@ -27,11 +27,10 @@ contract DataGen is ERC20, ERC20Burnable, ERC20Permit, Ownable2Step {
      * @param treasury receives the whole supply (reverts with `ERC20InvalidReceiver` if zero).
      * @param initialOwner the BEP-20 owner reported by {getOwner} (reverts with `OwnableInvalidOwner` if zero).
      */
-    constructor(address treasury, address initialOwner)
-        ERC20("DataGen", "DG")
-        ERC20Permit("DataGen")
-        Ownable(initialOwner)
-    {
+    constructor(
+        address treasury,
+        address initialOwner
+    ) ERC20("DataGen", "DG") ERC20Permit("DataGen") Ownable(initialOwner) {
         _mint(treasury, TOTAL_SUPPLY);
     }
 

@@ -85,7 +85,8 @@ function checkedAddress(address: unknown, what: string): string {
  */
 export function buildEpoch(input: EpochInput): BuiltEpoch {
   const { chainId, epoch, entries } = input;
-  if (typeof chainId !== "bigint" || chainId <= 0n) throw new Error(`buildEpoch: chainId must be a positive bigint, got ${String(chainId)}`);
+  if (typeof chainId !== "bigint" || chainId <= 0n)
+    throw new Error(`buildEpoch: chainId must be a positive bigint, got ${String(chainId)}`);
   if (typeof epoch !== "bigint" || epoch < 0n || epoch > MAX_UINT256) {
     throw new Error(`buildEpoch: epoch must be a uint256 bigint, got ${String(epoch)}`);
   }
@@ -149,7 +150,9 @@ export function dumpEpochTree(tree: StandardMerkleTree<EpochLeaf>): EpochTreeDum
  */
 export function loadEpochTree(dump: EpochTreeDump): StandardMerkleTree<EpochLeaf> {
   if (dump.format !== "standard-v1" || dump.leafEncoding.join(",") !== EPOCH_LEAF_ENCODING.join(",")) {
-    throw new Error(`loadEpochTree: not an epoch tree (format ${dump.format}, encoding ${dump.leafEncoding.join(",")})`);
+    throw new Error(
+      `loadEpochTree: not an epoch tree (format ${dump.format}, encoding ${dump.leafEncoding.join(",")})`,
+    );
   }
   return StandardMerkleTree.load<EpochLeaf>({
     format: "standard-v1",

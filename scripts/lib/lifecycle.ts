@@ -27,7 +27,16 @@ const DAY = 86_400n;
 const DG = 10n ** 18n;
 const TOTAL_SUPPLY = 30_000_000n * DG;
 /** CrossCheck verdict names, by enum value. */
-export const VERDICTS = ["None", "Invalid", "Pass", "CheckerSlashed", "TieDecided", "PairedSlashed", "Inconclusive", "Cancelled"];
+export const VERDICTS = [
+  "None",
+  "Invalid",
+  "Pass",
+  "CheckerSlashed",
+  "TieDecided",
+  "PairedSlashed",
+  "Inconclusive",
+  "Cancelled",
+];
 const STATUSES = ["None", "Active", "CoolingDown", "Expelled"];
 
 /** What the run did, in exact amounts (DG wei). */
@@ -35,7 +44,14 @@ export interface LifecycleSummary {
   addresses: Record<string, string>;
   releases: { day: bigint; rate: bigint; toBeneficiary: bigint; burned: bigint; cumulative: bigint }[];
   vote: { forVotes: bigint; againstVotes: bigint; passed: boolean; burnBps: bigint };
-  burnRelease: { day: bigint; released: bigint; toBeneficiary: bigint; burned: bigint; supplyBefore: bigint; supplyAfter: bigint };
+  burnRelease: {
+    day: bigint;
+    released: bigint;
+    toBeneficiary: bigint;
+    burned: bigint;
+    supplyBefore: bigint;
+    supplyAfter: bigint;
+  };
   stakes: { name: string; address: string; stake: bigint }[];
   epoch: {
     epoch: bigint;
@@ -110,7 +126,13 @@ export async function runLifecycle(options: LifecycleOptions): Promise<Lifecycle
 
   // --- validators stake before genesis ---
   options.progress("five validators stake (A, B, C compute; D, E check)");
-  const stakeOf: Record<keyof typeof named, bigint> = { A: 20_000n * DG, B: 20_000n * DG, C: 10_000n * DG, D: 10_000n * DG, E: 10_000n * DG };
+  const stakeOf: Record<keyof typeof named, bigint> = {
+    A: 20_000n * DG,
+    B: 20_000n * DG,
+    C: 10_000n * DG,
+    D: 10_000n * DG,
+    E: 10_000n * DG,
+  };
   const stakes: LifecycleSummary["stakes"] = [];
   for (const [name, signer] of Object.entries(named) as [keyof typeof named, (typeof named)["A"]][]) {
     await (await token.transfer(signer.address, stakeOf[name])).wait();
@@ -160,7 +182,9 @@ export async function runLifecycle(options: LifecycleOptions): Promise<Lifecycle
   await setTime(releaseStart + burnDay * DAY);
   const supplyBefore = await token.totalSupply();
   const burnReceipt = (await (await reservation.release()).wait())!;
-  const burnEvent = burnReceipt.logs.map((log) => reservation.interface.parseLog(log)).find((e) => e?.name === "Released")!;
+  const burnEvent = burnReceipt.logs
+    .map((log) => reservation.interface.parseLog(log))
+    .find((e) => e?.name === "Released")!;
   const burnRelease = {
     day: burnDay,
     released: (burnEvent.args.toBeneficiary as bigint) + (burnEvent.args.burned as bigint),
@@ -180,7 +204,12 @@ export async function runLifecycle(options: LifecycleOptions): Promise<Lifecycle
   );
   const epoch = (await rewards.epochsEnded()) - 1n;
   const chainId = (await ethers.provider.getNetwork()).chainId;
-  const built = buildEpoch({ chainId, distributor: addresses.ComputeRewards, epoch, entries: readComputeReport(reportFile) });
+  const built = buildEpoch({
+    chainId,
+    distributor: addresses.ComputeRewards,
+    epoch,
+    entries: readComputeReport(reportFile),
+  });
   await (await rewards.connect(oracle).postRoot(epoch, built.root, built.totalCompute)).wait();
   await setTime(await rewards.activatesAt(epoch));
   const claims: LifecycleSummary["epoch"]["claims"] = [];
@@ -189,7 +218,12 @@ export async function runLifecycle(options: LifecycleOptions): Promise<Lifecycle
     const leaf = built.proofs[signer.address];
     const before = await token.balanceOf(signer.address);
     await (await rewards.connect(signer).claimEpoch(epoch, leaf.compute, leaf.proof)).wait();
-    claims.push({ name, address: signer.address, compute: leaf.compute, paid: (await token.balanceOf(signer.address)) - before });
+    claims.push({
+      name,
+      address: signer.address,
+      compute: leaf.compute,
+      paid: (await token.balanceOf(signer.address)) - before,
+    });
   }
   const epochData = await rewards.getEpoch(epoch);
 
@@ -215,7 +249,9 @@ export async function runLifecycle(options: LifecycleOptions): Promise<Lifecycle
     const salt = ethers.hexlify(ethers.randomBytes(32));
     salts.set(party, salt);
     const signer = await ethers.getSigner(party);
-    await (await crossCheck.connect(signer).commit(checkId, await crossCheck.commitmentOf(checkId, party, hash, salt))).wait();
+    await (
+      await crossCheck.connect(signer).commit(checkId, await crossCheck.commitmentOf(checkId, party, hash, salt))
+    ).wait();
   }
   await setTime(info.commitDeadline + 1n);
   for (const [party, hash] of answers) {
@@ -264,7 +300,8 @@ export async function runLifecycle(options: LifecycleOptions): Promise<Lifecycle
 
   // --- conservation ---
   let holdersSum = 0n;
-  for (const account of [...signers.map((s) => s.address), ...Object.values(addresses)]) holdersSum += await token.balanceOf(account);
+  for (const account of [...signers.map((s) => s.address), ...Object.values(addresses)])
+    holdersSum += await token.balanceOf(account);
   const burnedTotal = TOTAL_SUPPLY - (await token.totalSupply());
 
   return {

@@ -59,7 +59,9 @@ export function readComputeReport(file: string): ComputeEntry[] {
   try {
     text = fs.readFileSync(file, "utf8");
   } catch (error) {
-    throw new Error(`cannot read the report ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new Error(
+      `cannot read the report ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   }
   const name = path.basename(file);
   return file.toLowerCase().endsWith(".json") ? parseJsonReport(text, name) : parseCsvReport(text, name);

@@ -91,7 +91,10 @@ export function renderScheduleSvg(points: SchedulePoint[], width = 1000, height 
   const chart = echarts.init(null, null, { renderer: "svg", ssr: true, width, height });
   const halvings: { xAxis: number; name: string }[] = [];
   for (let k = 1; k <= HALVINGS_TO_FLOOR; k++) {
-    halvings.push({ xAxis: years(k * HALVING_PERIOD_DAYS), name: k === HALVINGS_TO_FLOOR ? `halving ${k} (floor)` : `halving ${k}` });
+    halvings.push({
+      xAxis: years(k * HALVING_PERIOD_DAYS),
+      name: k === HALVINGS_TO_FLOOR ? `halving ${k} (floor)` : `halving ${k}`,
+    });
   }
   const exhausted = [{ xAxis: years(LAST_EMISSION_DAY + 1), name: "reserve exhausted" }];
   const rate = points.map((p) => [years(p.day), dg(p.dailyRate)]);
@@ -104,7 +107,12 @@ export function renderScheduleSvg(points: SchedulePoint[], width = 1000, height 
     data,
   });
   const panels = [
-    { top: 140, max: HALVING_PANEL_YEARS, title: `first ${HALVING_PANEL_YEARS} years: the six halvings`, marks: halvings },
+    {
+      top: 140,
+      max: HALVING_PANEL_YEARS,
+      title: `first ${HALVING_PANEL_YEARS} years: the six halvings`,
+      marks: halvings,
+    },
     { top: 530, max: lastYear, title: `all ${lastYear} years`, marks: exhausted },
   ];
   try {
@@ -118,7 +126,12 @@ export function renderScheduleSvg(points: SchedulePoint[], width = 1000, height 
             "15,000,000 DG: 4560 DG/day halved every 1095 days, floor 71.25 DG/day from day 6570, exhausted on day 79126",
           left: "center",
         },
-        ...panels.map((panel) => ({ text: panel.title, top: panel.top - 40, left: "center", textStyle: { fontSize: 13 } })),
+        ...panels.map((panel) => ({
+          text: panel.title,
+          top: panel.top - 40,
+          left: "center",
+          textStyle: { fontSize: 13 },
+        })),
       ],
       legend: { top: 78, data: ["daily rate (DG/day)", "cumulative release (million DG)"] },
       grid: panels.map((panel) => ({ left: 80, right: 90, top: panel.top, height: 280 })),

@@ -16,7 +16,11 @@ export function parseDG(value: string, name = "amount"): bigint {
 }
 
 /** A non-negative whole number (ids, days, basis points, seconds). */
-export function parseWhole(value: string, name: string, { min = 0n, max }: { min?: bigint; max?: bigint } = {}): bigint {
+export function parseWhole(
+  value: string,
+  name: string,
+  { min = 0n, max }: { min?: bigint; max?: bigint } = {},
+): bigint {
   const text = String(value).trim();
   if (!/^\d+$/.test(text)) throw new Error(`--${name} must be a whole number, got "${value}"`);
   const n = BigInt(text);
@@ -37,7 +41,8 @@ export function parseAddress(value: string, name: string): string {
 /** A 32-byte hex value (0x + 64 hex digits). */
 export function parseBytes32(value: string, name: string): string {
   const text = String(value).trim();
-  if (!/^0x[0-9a-fA-F]{64}$/.test(text)) throw new Error(`--${name} must be 32 bytes in hex (0x + 64 hex digits), got "${value}"`);
+  if (!/^0x[0-9a-fA-F]{64}$/.test(text))
+    throw new Error(`--${name} must be 32 bytes in hex (0x + 64 hex digits), got "${value}"`);
   return text.toLowerCase();
 }
 

@@ -7,7 +7,10 @@ import type { Signer } from "ethers";
 import type { Suite } from "../../sdk/deployments";
 
 /** The signer at `account` (an index into the network's accounts) and the suite, connected to it. */
-export async function connect(hre: HardhatRuntimeEnvironment, account: number): Promise<{ signer: Signer & { address: string }; suite: Suite }> {
+export async function connect(
+  hre: HardhatRuntimeEnvironment,
+  account: number,
+): Promise<{ signer: Signer & { address: string }; suite: Suite }> {
   const { suiteFor } = await import("../../sdk/deployments");
   const signers = await hre.ethers.getSigners();
   const signer = signers[account];

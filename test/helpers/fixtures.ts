@@ -7,6 +7,12 @@ export const DG = 10n ** 18n;
 /** True under `hardhat coverage`: the bytecode is instrumented, so gas pins do not apply. */
 export const IS_COVERAGE =
   (hre as unknown as { __SOLIDITY_COVERAGE_RUNNING?: boolean }).__SOLIDITY_COVERAGE_RUNNING === true;
+/**
+ * Title tag of the tests that need the real (optimized, uninstrumented) build: gas pins and the
+ * tests that run Hardhat in a child process. `.solcover.js` leaves them out of the coverage run,
+ * whose bytecode is instrumented and whose child processes would not be measured anyway.
+ */
+export const REAL_BUILD = "[real build]";
 export const DAY = 86_400n;
 export const TOTAL_SUPPLY = 30_000_000n * DG;
 export const RESERVE = 15_000_000n * DG;

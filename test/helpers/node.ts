@@ -53,7 +53,11 @@ export async function startAnvil(options: { chainId: number; blockTime?: number 
     }
   }
   const network = Network.from(options.chainId);
-  const provider = new JsonRpcProvider(url, network, { staticNetwork: network, pollingInterval: 100, cacheTimeout: -1 });
+  const provider = new JsonRpcProvider(url, network, {
+    staticNetwork: network,
+    pollingInterval: 100,
+    cacheTimeout: -1,
+  });
   return {
     url,
     provider,
@@ -75,10 +79,20 @@ export interface RunResult {
 }
 
 /** Environment variables that must not leak from the developer's shell into a child run. */
-const SCRUBBED = ["DEPLOYER_PRIVATE_KEY", "BSC_TESTNET_RPC_URL", "BSC_RPC_URL", "BSCSCAN_API_KEY", "DG_DEPLOYMENTS_DIR", "DG_IGNITION_DIR"];
+const SCRUBBED = [
+  "DEPLOYER_PRIVATE_KEY",
+  "BSC_TESTNET_RPC_URL",
+  "BSC_RPC_URL",
+  "BSCSCAN_API_KEY",
+  "DG_DEPLOYMENTS_DIR",
+  "DG_IGNITION_DIR",
+];
 
 /** Starts `hardhat <args>` in the repository with `env` added to a scrubbed environment. */
-export function spawnHardhat(args: string[], env: Record<string, string>): { child: ChildProcess; done: Promise<RunResult> } {
+export function spawnHardhat(
+  args: string[],
+  env: Record<string, string>,
+): { child: ChildProcess; done: Promise<RunResult> } {
   const base = { ...process.env };
   for (const name of SCRUBBED) delete base[name];
   const child = spawn(process.execPath, [require.resolve("hardhat/internal/cli/bootstrap.js"), ...args], {

@@ -2,7 +2,13 @@ import { ethers, ignition } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import SuiteModule, { SUITE_DEFAULTS } from "../../deploy/modules/Suite";
 import { DAY, DG, QUORUM_BPS } from "./fixtures";
-import type { ComputeRewards, DataGen, InflationVote, MiningReservation, ValidatorStaking } from "../../typechain-types";
+import type {
+  ComputeRewards,
+  DataGen,
+  InflationVote,
+  MiningReservation,
+  ValidatorStaking,
+} from "../../typechain-types";
 
 /** The Suite parameters the fixture deploys with (the module's defaults, spelled out). */
 export const SUITE_PARAMS = {
