@@ -9,7 +9,8 @@ import { DataGenSdkError, withPlainErrors } from "./errors";
 import { readProofsFile, type ProofsFile } from "./proofs";
 
 export type ValidatorState = "None" | "Active" | "CoolingDown" | "Expelled";
-const STATES: ValidatorState[] = ["None", "Active", "CoolingDown", "Expelled"];
+/** Validator states, by the escrow's enum value. */
+export const VALIDATOR_STATES: readonly ValidatorState[] = ["None", "Active", "CoolingDown", "Expelled"];
 
 /** A validator's record, amounts in DG wei, times in unix seconds. */
 export interface ValidatorStatus {
@@ -119,7 +120,7 @@ export class ValidatorClient {
     const withdrawable = v.unbonding > 0n || Number(v.status) === 2;
     return {
       address: who,
-      status: STATES[Number(v.status)],
+      status: VALIDATOR_STATES[Number(v.status)],
       active: v.active,
       unbonding: v.unbonding,
       unbondingEnd: v.unbondingEnd,

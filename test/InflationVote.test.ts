@@ -21,7 +21,6 @@ import {
   atTime,
   ceilQuorum,
   expectVoteBalanceOwed,
-  proposeAndFill,
   voteFixture,
   voteState,
 } from "./helpers/vote";

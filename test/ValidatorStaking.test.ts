@@ -664,7 +664,7 @@ describe("ValidatorStaking", () => {
   describe("slash", () => {
     it("takes from active stake first, then from unbonding", async () => {
       const ctx = await loadFixture(deployWithTwoValidators);
-      const { staking, slasher, recipient, v2 } = ctx;
+      const { staking, slasher, v2 } = ctx;
       await staking.connect(v2).stake(1_000n * DG); // active 6,000
       await staking.connect(v2).requestUnbond(2_000n * DG); // active 4,000, unbonding 2,000
       await staking.connect(slasher).recordExposure(1n, v2);

@@ -9,35 +9,17 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { ethers, ignition, network } from "hardhat";
-import CrossCheckModule from "../../deploy/modules/CrossCheck";
+import { ethers, network } from "hardhat";
+import { VERDICTS } from "../../sdk/oracle";
+import { VALIDATOR_STATES } from "../../sdk/validator";
+import { deploySuite } from "./deploySuite";
 import { buildEpoch } from "./epoch";
 import { readComputeReport } from "./report";
 import { readSchedulePoints, renderScheduleSvg } from "./scheduleChart";
-import type {
-  ComputeRewards,
-  CrossCheck,
-  DataGen,
-  InflationVote,
-  MiningReservation,
-  ValidatorStaking,
-} from "../../typechain-types";
 
 const DAY = 86_400n;
 const DG = 10n ** 18n;
 const TOTAL_SUPPLY = 30_000_000n * DG;
-/** CrossCheck verdict names, by enum value. */
-export const VERDICTS = [
-  "None",
-  "Invalid",
-  "Pass",
-  "CheckerSlashed",
-  "TieDecided",
-  "PairedSlashed",
-  "Inconclusive",
-  "Cancelled",
-];
-const STATUSES = ["None", "Active", "CoolingDown", "Expelled"];
 
 /** What the run did, in exact amounts (DG wei). */
 export interface LifecycleSummary {
@@ -102,19 +84,18 @@ export async function runLifecycle(options: LifecycleOptions): Promise<Lifecycle
   const releaseStart = (await now()) + DAY;
 
   options.progress("deploying the suite through deploy/modules/CrossCheck.ts");
-  const deployed = await ignition.deploy(CrossCheckModule, {
-    parameters: {
-      Core: { releaseStart, initialBurnBps: 0n, quorumBps: 100n },
-      Suite: { oracle: oracle.address, guardian: deployer.address },
-      CrossCheck: { coordinator: oracle.address },
-    },
+  const {
+    token,
+    reservation,
+    inflationVote: vote,
+    staking,
+    rewards,
+    crossCheck,
+  } = await deploySuite({
+    Core: { releaseStart, initialBurnBps: 0n, quorumBps: 100n },
+    Suite: { oracle: oracle.address, guardian: deployer.address },
+    CrossCheck: { coordinator: oracle.address },
   });
-  const token = deployed.token as unknown as DataGen;
-  const reservation = deployed.reservation as unknown as MiningReservation;
-  const vote = deployed.inflationVote as unknown as InflationVote;
-  const staking = deployed.staking as unknown as ValidatorStaking;
-  const rewards = deployed.computeRewards as unknown as ComputeRewards;
-  const crossCheck = deployed.crossCheck as unknown as CrossCheck;
   const addresses: Record<string, string> = {
     DataGen: await token.getAddress(),
     MiningReservation: await reservation.getAddress(),
@@ -275,7 +256,7 @@ export async function runLifecycle(options: LifecycleOptions): Promise<Lifecycle
       .filter((e) => e.name === "CheckerRewarded")
       .map((e) => ({ checker: e.args.checker as string, amount: e.args.amount as bigint })),
     dustBurned: dust ? (dust.args.amount as bigint) : 0n,
-    pairedStatus: STATUSES[Number((await staking.validatorInfo(named.C.address)).status)],
+    pairedStatus: VALIDATOR_STATES[Number((await staking.validatorInfo(named.C.address)).status)],
   };
 
   // --- an unbond and withdraw ---
@@ -289,7 +270,7 @@ export async function runLifecycle(options: LifecycleOptions): Promise<Lifecycle
     name: "A",
     unbonded,
     withdrawn: (await token.balanceOf(named.A.address)) - beforeWithdraw,
-    status: STATUSES[Number((await staking.validatorInfo(named.A.address)).status)],
+    status: VALIDATOR_STATES[Number((await staking.validatorInfo(named.A.address)).status)],
   };
 
   // --- the emission chart ---

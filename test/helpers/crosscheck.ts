@@ -1,19 +1,12 @@
 import { expect } from "chai";
 import { AbiCoder, keccak256, randomBytes, hexlify, id } from "ethers";
 import type { Signer } from "ethers";
-import { ethers, ignition } from "hardhat";
+import { ethers } from "hardhat";
 import { mine, time } from "@nomicfoundation/hardhat-network-helpers";
-import CrossCheckModule, { CROSS_CHECK_DEFAULTS } from "../../deploy/modules/CrossCheck";
+import { CROSS_CHECK_DEFAULTS } from "../../deploy/modules/CrossCheck";
+import { deploySuite } from "../../scripts/lib/deploySuite";
 import { DAY, DG, QUORUM_BPS } from "./fixtures";
 import { SUITE_PARAMS } from "./suite";
-import type {
-  ComputeRewards,
-  CrossCheck,
-  DataGen,
-  InflationVote,
-  MiningReservation,
-  ValidatorStaking,
-} from "../../typechain-types";
 
 /** The CrossCheck parameters the fixture deploys with (the module's defaults, spelled out). */
 export const CROSS_PARAMS = {
@@ -41,19 +34,11 @@ export async function deployCrossCheck() {
   const validators = rest.slice(0, VALIDATORS);
   const others = rest.slice(VALIDATORS);
   const releaseStart = BigInt(await time.latest()) + DAY;
-  const deployed = await ignition.deploy(CrossCheckModule, {
-    parameters: {
-      Core: { releaseStart, initialBurnBps: 0n, quorumBps: QUORUM_BPS },
-      Suite: { ...SUITE_PARAMS },
-      CrossCheck: { ...CROSS_PARAMS, coordinator: coordinator.address },
-    },
+  const { token, reservation, inflationVote, staking, rewards, crossCheck } = await deploySuite({
+    Core: { releaseStart, initialBurnBps: 0n, quorumBps: QUORUM_BPS },
+    Suite: { ...SUITE_PARAMS },
+    CrossCheck: { ...CROSS_PARAMS, coordinator: coordinator.address },
   });
-  const token = deployed.token as unknown as DataGen;
-  const reservation = deployed.reservation as unknown as MiningReservation;
-  const inflationVote = deployed.inflationVote as unknown as InflationVote;
-  const staking = deployed.staking as unknown as ValidatorStaking;
-  const rewards = deployed.computeRewards as unknown as ComputeRewards;
-  const crossCheck = deployed.crossCheck as unknown as CrossCheck;
 
   const stakingAddress = await staking.getAddress();
   for (const [i, v] of validators.entries()) {
