@@ -31,6 +31,7 @@ import {
   type Suite,
 } from "../sdk";
 import { deployCrossCheck } from "./helpers/crosscheck";
+import { suiteAddresses } from "../scripts/lib/deploySuite";
 
 const DG = 10n ** 18n;
 const DAY = 86_400n;
@@ -56,14 +57,7 @@ async function sdkSuite() {
     deployer: s.deployer.address,
     blockNumber: await ethers.provider.getBlockNumber(),
     deployedAt: new Date(0).toISOString(),
-    contracts: {
-      DataGen: await s.token.getAddress(),
-      MiningReservation: await s.reservation.getAddress(),
-      InflationVote: await s.inflationVote.getAddress(),
-      ValidatorStaking: await s.staking.getAddress(),
-      ComputeRewards: await s.rewards.getAddress(),
-      CrossCheck: await s.crossCheck.getAddress(),
-    },
+    contracts: await suiteAddresses(s),
   };
   writeDeployment(record, dir);
   return { s, dir, record };

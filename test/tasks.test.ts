@@ -13,6 +13,7 @@ import { loadFixture, mine, time } from "@nomicfoundation/hardhat-network-helper
 import { id } from "ethers";
 import { writeDeployment } from "../sdk";
 import { deployCrossCheck } from "./helpers/crosscheck";
+import { suiteAddresses } from "../scripts/lib/deploySuite";
 
 const DG = 10n ** 18n;
 const DAY = 86_400n;
@@ -54,14 +55,7 @@ async function recorded() {
       deployer: s.deployer.address,
       blockNumber: await ethers.provider.getBlockNumber(),
       deployedAt: new Date(0).toISOString(),
-      contracts: {
-        DataGen: await s.token.getAddress(),
-        MiningReservation: await s.reservation.getAddress(),
-        InflationVote: await s.inflationVote.getAddress(),
-        ValidatorStaking: await s.staking.getAddress(),
-        ComputeRewards: await s.rewards.getAddress(),
-        CrossCheck: await s.crossCheck.getAddress(),
-      },
+      contracts: await suiteAddresses(s),
     },
     dir,
   );

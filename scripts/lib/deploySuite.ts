@@ -14,6 +14,7 @@ import type {
   MiningReservation,
   ValidatorStaking,
 } from "../../typechain-types";
+import type { SuiteAddresses } from "../../sdk/deployments";
 
 /** Ignition parameters of the three modules (see deploy/parameters/*.json for every name). */
 export interface SuiteParameters {
@@ -29,6 +30,18 @@ export interface DeployedSuite {
   staking: ValidatorStaking;
   rewards: ComputeRewards;
   crossCheck: CrossCheck;
+}
+
+/** The deployed suite's addresses under the names the SDK's deployment records use. */
+export async function suiteAddresses(suite: DeployedSuite): Promise<SuiteAddresses> {
+  return {
+    DataGen: await suite.token.getAddress(),
+    MiningReservation: await suite.reservation.getAddress(),
+    InflationVote: await suite.inflationVote.getAddress(),
+    ValidatorStaking: await suite.staking.getAddress(),
+    ComputeRewards: await suite.rewards.getAddress(),
+    CrossCheck: await suite.crossCheck.getAddress(),
+  };
 }
 
 export async function deploySuite(parameters: SuiteParameters): Promise<DeployedSuite> {

@@ -12,7 +12,8 @@ import path from "node:path";
 import { ethers, network } from "hardhat";
 import { VERDICTS } from "../../sdk/oracle";
 import { VALIDATOR_STATES } from "../../sdk/validator";
-import { deploySuite } from "./deploySuite";
+import type { SuiteAddresses } from "../../sdk/deployments";
+import { deploySuite, suiteAddresses } from "./deploySuite";
 import { buildEpoch } from "./epoch";
 import { readComputeReport } from "./report";
 import { readSchedulePoints, renderScheduleSvg } from "./scheduleChart";
@@ -23,7 +24,7 @@ const TOTAL_SUPPLY = 30_000_000n * DG;
 
 /** What the run did, in exact amounts (DG wei). */
 export interface LifecycleSummary {
-  addresses: Record<string, string>;
+  addresses: SuiteAddresses;
   releases: { day: bigint; rate: bigint; toBeneficiary: bigint; burned: bigint; cumulative: bigint }[];
   vote: { forVotes: bigint; againstVotes: bigint; passed: boolean; burnBps: bigint };
   burnRelease: {
@@ -84,26 +85,13 @@ export async function runLifecycle(options: LifecycleOptions): Promise<Lifecycle
   const releaseStart = (await now()) + DAY;
 
   options.progress("deploying the suite through deploy/modules/CrossCheck.ts");
-  const {
-    token,
-    reservation,
-    inflationVote: vote,
-    staking,
-    rewards,
-    crossCheck,
-  } = await deploySuite({
+  const suite = await deploySuite({
     Core: { releaseStart, initialBurnBps: 0n, quorumBps: 100n },
     Suite: { oracle: oracle.address, guardian: deployer.address },
     CrossCheck: { coordinator: oracle.address },
   });
-  const addresses: Record<string, string> = {
-    DataGen: await token.getAddress(),
-    MiningReservation: await reservation.getAddress(),
-    InflationVote: await vote.getAddress(),
-    ValidatorStaking: await staking.getAddress(),
-    ComputeRewards: await rewards.getAddress(),
-    CrossCheck: await crossCheck.getAddress(),
-  };
+  const { token, reservation, inflationVote: vote, staking, rewards, crossCheck } = suite;
+  const addresses = await suiteAddresses(suite);
 
   // --- validators stake before genesis ---
   options.progress("five validators stake (A, B, C compute; D, E check)");
