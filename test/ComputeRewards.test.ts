@@ -455,6 +455,34 @@ describe("ComputeRewards", function () {
       expect(await s.rewards.previewReward(1n, 5n)).to.equal(0n);
       await expectBacked(s, [0n, 1n]);
     });
+
+    it("claimEpoch after the pool is gone: settles the leaf, pays 0, sends no transfer", async function () {
+      const { s } = await loadFixture(epoch0Posted);
+      const [v1, v2] = s.validators;
+      const built = await post(
+        s,
+        1n,
+        [
+          { validator: v1.address, compute: 10n },
+          { validator: v2.address, compute: 10n },
+        ],
+        10n,
+      );
+      await activate(s, 1n);
+      const first = built.proofs[v1.address];
+      await expect(s.rewards.connect(v1).claimEpoch(1n, first.compute, first.proof)).to.changeTokenBalance(
+        s.token,
+        v1,
+        ONE_DAY_EMISSION,
+      );
+      const { compute, proof } = built.proofs[v2.address];
+      const tx = s.rewards.connect(v2).claimEpoch(1n, compute, proof);
+      await expect(tx).to.emit(s.rewards, "RewardClaimed").withArgs(1n, v2.address, 0n);
+      await expect(tx).not.to.emit(s.token, "Transfer");
+      expect(await s.rewards.isSettled(1n, v2.address)).to.equal(true);
+      expect((await s.rewards.getEpoch(1n)).spent).to.equal(ONE_DAY_EMISSION);
+      await expectBacked(s, [0n, 1n]);
+    });
   });
 
   describe("revokeRoot", function () {
