@@ -41,14 +41,18 @@ export interface DeploymentRecord {
   contracts: SuiteAddresses;
 }
 
-/** The suite's contracts, typed and connected to a signer or provider. */
-export interface Suite {
+/** The suite's six contracts, typed. */
+export interface SuiteContracts {
   token: DataGen;
   reservation: MiningReservation;
   inflationVote: InflationVote;
   staking: ValidatorStaking;
   rewards: ComputeRewards;
   crossCheck: CrossCheck;
+}
+
+/** The suite's contracts, typed and connected to a signer or provider, with their deployment record. */
+export interface Suite extends SuiteContracts {
   record: DeploymentRecord;
 }
 

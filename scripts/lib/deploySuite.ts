@@ -14,7 +14,7 @@ import type {
   MiningReservation,
   ValidatorStaking,
 } from "../../typechain-types";
-import type { SuiteAddresses } from "../../sdk/deployments";
+import type { SuiteAddresses, SuiteContracts } from "../../sdk/deployments";
 
 /** Ignition parameters of the three modules (see deploy/parameters/*.json for every name). */
 export interface SuiteParameters {
@@ -23,17 +23,8 @@ export interface SuiteParameters {
   CrossCheck: Record<string, string | bigint>;
 }
 
-export interface DeployedSuite {
-  token: DataGen;
-  reservation: MiningReservation;
-  inflationVote: InflationVote;
-  staking: ValidatorStaking;
-  rewards: ComputeRewards;
-  crossCheck: CrossCheck;
-}
-
 /** The deployed suite's addresses under the names the SDK's deployment records use. */
-export async function suiteAddresses(suite: DeployedSuite): Promise<SuiteAddresses> {
+export async function suiteAddresses(suite: SuiteContracts): Promise<SuiteAddresses> {
   return {
     DataGen: await suite.token.getAddress(),
     MiningReservation: await suite.reservation.getAddress(),
@@ -44,7 +35,7 @@ export async function suiteAddresses(suite: DeployedSuite): Promise<SuiteAddress
   };
 }
 
-export async function deploySuite(parameters: SuiteParameters): Promise<DeployedSuite> {
+export async function deploySuite(parameters: SuiteParameters): Promise<SuiteContracts> {
   const deployed = await ignition.deploy(CrossCheckModule, { parameters: { ...parameters } });
   return {
     token: deployed.token as unknown as DataGen,
