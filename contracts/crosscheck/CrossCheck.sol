@@ -1,26 +1,35 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {ERC20Burnable} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Burnable.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {BoundedDefaultAdminRules} from "../access/BoundedDefaultAdminRules.sol";
 import {ICrossCheck} from "../interfaces/ICrossCheck.sol";
 import {IValidatorStaking} from "../interfaces/IValidatorStaking.sol";
 
 /**
  * @title CrossCheck
- * @notice The whitepaper's random cross-check (SPEC 6), holding the slasher role of the
- * ValidatorStaking escrow. See {ICrossCheck} for the verdict table.
+ * @notice The whitepaper's random cross-check (SPEC 6), the slasher of the ValidatorStaking escrow.
+ * See {ICrossCheck} for the receipt and the verdict table.
  *
- * Randomness: the checkers are drawn from the hash of the block after the one that opened the check
- * (the fifth from the block after the one that declared the tie), mixed with the chain, this contract,
- * the check id and the round in {_seed} — the one place a VRF would replace it. The coordinator
- * cannot know that hash when it opens; a BSC block producer can bias it a little (by withholding its
- * block), which the README discusses. The draw is O(1): `CHECKERS` (or one) uniform positions among
- * the Active validators minus at most `MAX_EXCLUDED` excluded ones, mapped to set indices by skipping
- * the excluded indices (kept sorted in a fixed-size memory array).
+ * Who can change what:
+ * - the paired validator's answer is its signed delivery receipt, fixed before it knows of any
+ *   check; it takes no part in commit-reveal, so it cannot change its answer once checked;
+ * - a receipt is bound to this chain and this contract (EIP-712 domain) and a task is checked once;
+ * - the checkers are drawn from the escrow's history: the Active set at the end of the block before
+ *   the one that opened the check (before the one that declared the tie, for the fifth). Staking,
+ *   unbonding or withdrawing in or after that block changes nothing; who calls {draw} changes nothing;
+ * - the seed is the hash of the block after the opening (after the tie) — unknown when the set is
+ *   fixed — mixed with the chain, this contract, the check id and the round in {_seed}, the one place
+ *   a VRF would replace it. A BSC block producer can bias it a little (by withholding its block),
+ *   which the README discusses.
+ * The draw is O(log n): the history lookups are binary searches; `CHECKERS` (or one) uniform
+ * positions among the snapshot's Active validators minus at most `MAX_EXCLUDED` excluded ones are
+ * mapped to set indices by skipping the excluded indices (a sorted fixed-size memory array).
  *
  * Invariants:
  * - every (check, validator) exposure recorded here is closed when the check is finalized;
@@ -29,11 +38,16 @@ import {IValidatorStaking} from "../interfaces/IValidatorStaking.sol";
  * - a validator is slashed at most once per check, by `slashBps` of the stake it had when it entered
  *   the check (the escrow caps it there).
  */
-contract CrossCheck is ICrossCheck, AccessControlDefaultAdminRules {
+contract CrossCheck is ICrossCheck, BoundedDefaultAdminRules, EIP712 {
     using SafeERC20 for IERC20;
 
     /// @notice The role allowed to open checks (the network's coordinator, the "Heavy Chain" bridge).
     bytes32 public constant COORDINATOR_ROLE = keccak256("COORDINATOR_ROLE");
+    /// @notice The EIP-712 type of a delivery receipt.
+    bytes32 public constant RECEIPT_TYPEHASH =
+        keccak256("Receipt(bytes32 taskId,address user,bytes32 inputHash,bytes32 resultHash,uint64 deliveredAt)");
+    /// @notice What a checker reveals when the input it was given does not hash to the receipt's inputHash.
+    bytes32 public constant INPUT_MISMATCH = keccak256("DATAGEN_CROSSCHECK_INPUT_MISMATCH");
     /// @notice Checkers drawn per check (SPEC 6: three cross-checkers).
     uint256 public constant CHECKERS = 3;
     /// @notice Most validators excluded from a draw: the paired one, the user, the three checkers.
@@ -46,17 +60,21 @@ contract CrossCheck is ICrossCheck, AccessControlDefaultAdminRules {
     uint256 public constant WINDOW_LOWER_BOUND = 5 minutes;
     /// @notice Longest commit or reveal window the constructor accepts, in seconds.
     uint256 public constant WINDOW_UPPER_BOUND = 7 days;
+    /// @notice Shortest maximum receipt age the constructor accepts, in seconds.
+    uint256 public constant RECEIPT_AGE_LOWER_BOUND = 1 hours;
+    /// @notice Longest maximum receipt age the constructor accepts, in seconds.
+    uint256 public constant RECEIPT_AGE_UPPER_BOUND = 30 days;
     /// @notice Smallest slash share the constructor accepts, in basis points.
     uint256 public constant SLASH_BPS_LOWER_BOUND = 1;
-    /// @notice Longest initial delay of a default-admin transfer, in seconds.
-    uint256 public constant ADMIN_DELAY_UPPER_BOUND = 30 days;
+    /// @notice Commit-reveal rounds a check can take at most (the checkers', then the fifth's).
+    uint256 public constant MAX_ROUNDS = 2;
 
     /// @dev Bit of the paired validator in a party mask; checker `i` is bit `i + 1`, the fifth bit 4.
     uint256 private constant _PAIRED_BIT = 1;
     /// @dev Party index of the fifth validator in a vote array.
     uint256 private constant _FIFTH = 4;
 
-    /// @notice The ValidatorStaking escrow (this contract must hold its SLASHER_ROLE).
+    /// @notice The ValidatorStaking escrow (this contract must be its slasher).
     IValidatorStaking public immutable staking;
     /// @notice The DG token (the escrow's).
     ERC20Burnable public immutable token;
@@ -64,6 +82,8 @@ contract CrossCheck is ICrossCheck, AccessControlDefaultAdminRules {
     uint256 public immutable commitWindow;
     /// @notice Seconds from the end of the commit window to the end of the reveal window.
     uint256 public immutable revealWindow;
+    /// @inheritdoc ICrossCheck
+    uint256 public immutable maxReceiptAge;
     /// @notice Share of a validator's stake at entry that one proven fault slashes, in basis points.
     uint256 public immutable slashBps;
 
@@ -80,6 +100,8 @@ contract CrossCheck is ICrossCheck, AccessControlDefaultAdminRules {
      * @param staking_ the ValidatorStaking escrow.
      * @param commitWindow_ commit window, in [WINDOW_LOWER_BOUND, WINDOW_UPPER_BOUND] seconds.
      * @param revealWindow_ reveal window, in [WINDOW_LOWER_BOUND, WINDOW_UPPER_BOUND] seconds.
+     * @param maxReceiptAge_ longest a receipt may wait for its check, in [RECEIPT_AGE_LOWER_BOUND,
+     * RECEIPT_AGE_UPPER_BOUND] seconds; with MAX_ROUNDS rounds it must stay below the escrow's cooldown.
      * @param slashBps_ share of the stake at entry slashed per proven fault, in [SLASH_BPS_LOWER_BOUND, 10,000].
      * @param admin the default admin (grants COORDINATOR_ROLE).
      * @param adminDelay delay of a default-admin transfer, at most ADMIN_DELAY_UPPER_BOUND seconds.
@@ -88,23 +110,28 @@ contract CrossCheck is ICrossCheck, AccessControlDefaultAdminRules {
         address staking_,
         uint256 commitWindow_,
         uint256 revealWindow_,
+        uint256 maxReceiptAge_,
         uint256 slashBps_,
         address admin,
         uint48 adminDelay
-    ) AccessControlDefaultAdminRules(adminDelay, _nonZero(admin)) {
+    ) BoundedDefaultAdminRules(adminDelay, _nonZero(admin)) EIP712("CrossCheck", "1") {
         if (staking_ == address(0)) revert CrossCheckZeroAddress();
         _checkWindow(commitWindow_);
         _checkWindow(revealWindow_);
+        if (maxReceiptAge_ < RECEIPT_AGE_LOWER_BOUND || maxReceiptAge_ > RECEIPT_AGE_UPPER_BOUND) {
+            revert CrossCheckReceiptAgeOutOfRange(maxReceiptAge_, RECEIPT_AGE_LOWER_BOUND, RECEIPT_AGE_UPPER_BOUND);
+        }
         if (slashBps_ < SLASH_BPS_LOWER_BOUND || slashBps_ > BPS_DENOMINATOR) {
             revert CrossCheckSlashBpsOutOfRange(slashBps_, SLASH_BPS_LOWER_BOUND, BPS_DENOMINATOR);
         }
-        if (adminDelay > ADMIN_DELAY_UPPER_BOUND) {
-            revert CrossCheckAdminDelayOutOfRange(adminDelay, ADMIN_DELAY_UPPER_BOUND);
-        }
+        uint256 cooldown = IValidatorStaking(staking_).cooldown();
+        uint256 required = maxReceiptAge_ + MAX_ROUNDS * (commitWindow_ + revealWindow_);
+        if (cooldown <= required) revert CrossCheckCooldownTooShort(cooldown, required + 1);
         staking = IValidatorStaking(staking_);
         token = IValidatorStaking(staking_).token();
         commitWindow = commitWindow_;
         revealWindow = revealWindow_;
+        maxReceiptAge = maxReceiptAge_;
         slashBps = slashBps_;
     }
 
@@ -112,32 +139,28 @@ contract CrossCheck is ICrossCheck, AccessControlDefaultAdminRules {
 
     /// @inheritdoc ICrossCheck
     function open(
-        bytes32 taskId,
-        address user,
-        address paired
+        Receipt calldata receipt,
+        address paired,
+        bytes calldata signature
     ) external onlyRole(COORDINATOR_ROLE) returns (uint256 checkId) {
-        if (taskId == bytes32(0)) revert CrossCheckZeroTaskId();
-        if (user == address(0) || paired == address(0)) revert CrossCheckZeroAddress();
-        if (user == paired) revert CrossCheckUserIsPaired(user);
-        uint256 existing = checkOfTask[taskId];
-        if (existing != 0) revert CrossCheckTaskAlreadyChecked(taskId, existing);
-        IValidatorStaking.Status status = staking.validatorInfo(paired).status;
-        if (status != IValidatorStaking.Status.Active) revert CrossCheckPairedNotActive(paired, status);
-        // Cannot underflow: the paired validator is Active, so the count is >= 1.
-        uint256 available = staking.activeValidatorCount() - 1;
-        if (staking.validatorInfo(user).status == IValidatorStaking.Status.Active) available -= 1; // >= 1 more
-        if (available < CHECKERS) revert CrossCheckNotEnoughValidators(available, CHECKERS);
+        _checkReceipt(receipt, paired, signature);
+        // The set the checkers come from: the end of the previous block, final before this transaction.
+        uint256 snapshot = block.number - 1;
+        _checkEnoughValidators(paired, receipt.user, snapshot);
 
         checkId = ++checkCount;
-        checkOfTask[taskId] = checkId;
+        checkOfTask[receipt.taskId] = checkId;
         Check storage c = _checks[checkId];
         uint256 seedBlock = block.number + SEED_BLOCK_DELAY;
-        c.taskId = taskId;
-        c.user = user;
+        c.taskId = receipt.taskId;
+        c.resultHash = receipt.resultHash;
+        c.inputHash = receipt.inputHash;
+        c.user = receipt.user;
+        c.seedBlock = uint48(seedBlock); // block numbers < 2^48
+        c.snapshotBlock = uint48(snapshot);
         c.paired = paired;
-        c.seedBlock = uint64(seedBlock); // block numbers < 2^64
         c.phase = Phase.AwaitingDraw;
-        emit CheckOpened(checkId, taskId, paired, user, seedBlock);
+        emit CheckOpened(checkId, receipt.taskId, paired, receipt, snapshot, seedBlock);
         staking.recordExposure(checkId, paired);
     }
 
@@ -154,26 +177,30 @@ contract CrossCheck is ICrossCheck, AccessControlDefaultAdminRules {
         bytes32 seed = _seed(checkId, seedBlock, phase);
         if (seed == bytes32(0)) {
             // The seed block is more than 256 blocks old and its hash is gone: wait for a new one.
+            // The snapshot stays: the set drawn from does not change, only the (still unknown) seed.
             uint256 newSeedBlock = block.number + SEED_BLOCK_DELAY;
-            c.seedBlock = uint64(newSeedBlock);
+            c.seedBlock = uint48(newSeedBlock);
             emit SeedRearmed(checkId, newSeedBlock);
             return;
         }
 
-        uint256 count = staking.activeValidatorCount();
-        uint256[MAX_EXCLUDED] memory excluded; // set indices, sorted ascending
-        uint256 excludedCount = _exclude(excluded, 0, c.paired);
-        excludedCount = _exclude(excluded, excludedCount, c.user);
+        uint256 snapshot = c.snapshotBlock;
+        uint256 count = staking.activeValidatorCountAt(snapshot);
+        uint256[MAX_EXCLUDED] memory excluded; // set indices of the snapshot, sorted ascending
+        uint256 excludedCount = _exclude(excluded, 0, c.paired, snapshot);
+        excludedCount = _exclude(excluded, excludedCount, c.user, snapshot);
         uint256 commitDeadline = block.timestamp + commitWindow;
         uint256 revealDeadline = commitDeadline + revealWindow;
 
         if (phase == Phase.AwaitingDraw) {
+            // Unreachable through open's check today; kept so that no snapshot can block the check.
             if (count - excludedCount < CHECKERS) return _settle(checkId, c, Verdict.Cancelled, 0, 0, 0);
             address[3] memory checkers;
             for (uint256 i; i < CHECKERS; ++i) {
                 uint256 index = _pick(uint256(keccak256(abi.encode(seed, i))), count, excluded, excludedCount);
+                _insertSorted(excluded, excludedCount, index);
                 ++excludedCount;
-                checkers[i] = staking.activeValidatorAt(index);
+                checkers[i] = staking.activeValidatorAtBlock(index, snapshot);
                 c.drawn[i] = checkers[i];
             }
             _openRound(c, Phase.Drawn, commitDeadline, revealDeadline);
@@ -183,10 +210,12 @@ contract CrossCheck is ICrossCheck, AccessControlDefaultAdminRules {
             }
         } else {
             for (uint256 i; i < CHECKERS; ++i) {
-                excludedCount = _exclude(excluded, excludedCount, c.drawn[i]);
+                excludedCount = _exclude(excluded, excludedCount, c.drawn[i], snapshot);
             }
             if (count == excludedCount) return _settle(checkId, c, Verdict.Inconclusive, 0, 0, 0);
-            address fifth = staking.activeValidatorAt(_pick(uint256(seed), count, excluded, excludedCount));
+            // The pick is not inserted: nothing is drawn after the fifth (the list may be full).
+            uint256 index = _pick(uint256(seed), count, excluded, excludedCount);
+            address fifth = staking.activeValidatorAtBlock(index, snapshot);
             c.drawn[_FIFTH - 1] = fifth;
             _openRound(c, Phase.FifthDrawn, commitDeadline, revealDeadline);
             emit FifthDrawn(checkId, fifth, commitDeadline, revealDeadline);
@@ -202,35 +231,32 @@ contract CrossCheck is ICrossCheck, AccessControlDefaultAdminRules {
         uint256 deadline = c.revealDeadline;
         if (block.timestamp <= deadline) revert CrossCheckRevealNotOver(block.timestamp, deadline);
 
-        // votes[0] = paired, votes[1..3] = checkers, votes[4] = fifth; zero = did not reveal.
+        // votes[0] = the receipt's hash (the paired validator's answer), votes[1..3] = checkers,
+        // votes[4] = fifth; zero = did not reveal.
+        bytes32 h = c.resultHash;
         bytes32[5] memory votes;
-        votes[0] = _reveals[checkId][c.paired];
+        votes[0] = h;
         for (uint256 i; i < 4; ++i) {
             votes[i + 1] = _reveals[checkId][c.drawn[i]];
         }
         if (phase == Phase.FifthDrawn) return _judgeTie(checkId, c, votes);
-        bytes32 h = votes[0];
 
-        bytes32 userHash = _reveals[checkId][c.user];
-        if (userHash == bytes32(0)) return _settle(checkId, c, Verdict.Invalid, 0, 0, 0);
-        if (h == bytes32(0)) {
-            // The paired validator withheld its reveal: it is the dissenter; the user's hash stands.
-            return _settle(checkId, c, Verdict.PairedSlashed, userHash, _PAIRED_BIT, _matching(votes, userHash));
-        }
-        if (h != userHash) return _settle(checkId, c, Verdict.Invalid, 0, 0, 0);
-
+        if (_popCount(_matching(votes, INPUT_MISMATCH)) >= 2) return _settle(checkId, c, Verdict.Invalid, 0, 0, 0);
         uint256 matching = _matching(votes, h);
         uint256 agreeing = _popCount(matching);
         if (agreeing == CHECKERS) return _settle(checkId, c, Verdict.Pass, h, 0, matching);
         if (agreeing == 2) return _settle(checkId, c, Verdict.CheckerSlashed, h, _against(votes, h), matching);
         if (agreeing == 1) {
+            uint256 snapshot = block.number - 1;
             uint256 seedBlock = block.number + SEED_BLOCK_DELAY;
-            c.seedBlock = uint64(seedBlock);
+            c.snapshotBlock = uint48(snapshot);
+            c.seedBlock = uint48(seedBlock);
             c.phase = Phase.AwaitingFifthDraw;
-            emit TieDeclared(checkId, seedBlock);
+            emit TieDeclared(checkId, snapshot, seedBlock);
             return;
         }
-        // No checker gave H: the paired validator is slashed if two or three checkers agree on another hash.
+        // No checker gave H: the paired validator is slashed if two or three checkers agree on
+        // another hash (at most one reported INPUT_MISMATCH here, so it is a computed hash).
         bytes32 other = _pairAgreement(votes[1], votes[2], votes[3]);
         if (other == bytes32(0)) return _settle(checkId, c, Verdict.Inconclusive, 0, 0, 0);
         _settle(checkId, c, Verdict.PairedSlashed, other, _PAIRED_BIT, _matching(votes, other));
@@ -291,7 +317,65 @@ contract CrossCheck is ICrossCheck, AccessControlDefaultAdminRules {
         return keccak256(abi.encode(block.chainid, address(this), checkId, party, resultHash, salt));
     }
 
+    /// @inheritdoc ICrossCheck
+    function receiptDigest(Receipt calldata receipt) public view returns (bytes32) {
+        return
+            _hashTypedDataV4(
+                keccak256(
+                    abi.encode(
+                        RECEIPT_TYPEHASH,
+                        receipt.taskId,
+                        receipt.user,
+                        receipt.inputHash,
+                        receipt.resultHash,
+                        receipt.deliveredAt
+                    )
+                )
+            );
+    }
+
     /* ===================== INTERNAL ===================== */
+
+    /**
+     * @dev Reverts unless `receipt` can open a check: well-formed, delivered within {maxReceiptAge}
+     * up to now, its task not checked yet, signed by `paired` (ECDSA or ERC-1271), and `paired` has
+     * stake left in the escrow (whatever its status).
+     */
+    function _checkReceipt(Receipt calldata receipt, address paired, bytes calldata signature) private view {
+        bytes32 taskId = receipt.taskId;
+        address user = receipt.user;
+        if (taskId == bytes32(0)) revert CrossCheckZeroTaskId();
+        if (user == address(0) || paired == address(0)) revert CrossCheckZeroAddress();
+        if (user == paired) revert CrossCheckUserIsPaired(user);
+        bytes32 resultHash = receipt.resultHash;
+        if (resultHash == bytes32(0) || resultHash == INPUT_MISMATCH || receipt.inputHash == bytes32(0)) {
+            revert CrossCheckBadReceiptHash();
+        }
+        uint256 deliveredAt = receipt.deliveredAt;
+        if (deliveredAt > block.timestamp) revert CrossCheckReceiptFromFuture(deliveredAt, block.timestamp);
+        // Cannot underflow: deliveredAt <= block.timestamp.
+        if (block.timestamp - deliveredAt > maxReceiptAge) {
+            revert CrossCheckReceiptExpired(deliveredAt, block.timestamp, maxReceiptAge);
+        }
+        uint256 existing = checkOfTask[taskId];
+        if (existing != 0) revert CrossCheckTaskAlreadyChecked(taskId, existing);
+        if (!SignatureChecker.isValidSignatureNowCalldata(paired, receiptDigest(receipt), signature)) {
+            revert CrossCheckBadSignature(paired);
+        }
+        IValidatorStaking.Validator memory info = staking.validatorInfo(paired);
+        if (info.active == 0 && info.unbonding == 0) revert CrossCheckPairedNoStake(paired);
+    }
+
+    /// @dev Reverts unless the set of block `snapshot` holds CHECKERS validators besides `paired` and `user`.
+    function _checkEnoughValidators(address paired, address user, uint256 snapshot) private view {
+        uint256 available = staking.activeValidatorCountAt(snapshot);
+        (bool pairedActive, ) = staking.activeIndexAt(paired, snapshot);
+        (bool userActive, ) = staking.activeIndexAt(user, snapshot);
+        // Cannot underflow: an Active paired validator or user is counted in `available`.
+        if (pairedActive) --available;
+        if (userActive) --available;
+        if (available < CHECKERS) revert CrossCheckNotEnoughValidators(available, CHECKERS);
+    }
 
     /// @dev Starts a commit-reveal round.
     function _openRound(Check storage c, Phase phase, uint256 commitDeadline, uint256 revealDeadline) private {
@@ -346,9 +430,10 @@ contract CrossCheck is ICrossCheck, AccessControlDefaultAdminRules {
     /// @dev Slashes `validator` by `slashBps` of its cap under the check; returns the reward share received.
     function _slash(uint256 checkId, address validator) private returns (uint256 rewarded) {
         (, uint256 cap) = staking.exposure(checkId, validator);
-        // cap >= minStake >= 1 DG (the validator was Active when its exposure was recorded) and
-        // slashBps >= 1, so the amount is never zero.
         uint256 amount = Math.mulDiv(cap, slashBps, BPS_DENOMINATOR);
+        // Zero only for a drawn checker that had withdrawn everything before the draw (possible only
+        // if the draw came more than a cooldown after the snapshot): nothing to take.
+        if (amount == 0) return 0;
         uint256 slashed;
         uint256 burned;
         (slashed, rewarded, burned) = staking.slash(checkId, validator, amount, address(this));
@@ -384,29 +469,26 @@ contract CrossCheck is ICrossCheck, AccessControlDefaultAdminRules {
         return keccak256(abi.encode(entropy, block.chainid, address(this), checkId, round));
     }
 
-    /// @dev Adds `account`'s set index to the sorted exclusion list if it is Active; returns the new length.
+    /// @dev Adds `account`'s set index to the sorted exclusion list if it was Active at the end of
+    /// block `snapshot`; returns the new length.
     function _exclude(
         uint256[MAX_EXCLUDED] memory excluded,
         uint256 length,
-        address account
+        address account,
+        uint256 snapshot
     ) private view returns (uint256) {
-        IValidatorStaking.Validator memory info = staking.validatorInfo(account);
-        if (info.status != IValidatorStaking.Status.Active) return length;
-        _insertSorted(excluded, length, info.setIndex);
+        (bool active, uint256 index) = staking.activeIndexAt(account, snapshot);
+        if (!active) return length;
+        _insertSorted(excluded, length, index);
         return length + 1;
     }
 
-    /// @dev The caller must be a party of the check's current round.
+    /// @dev The caller must be a checker of the check's current round.
     function _requireParty(uint256 checkId, Check storage c) private view {
         Phase phase = c.phase;
         bool party;
         if (phase == Phase.Drawn) {
-            party =
-                msg.sender == c.user ||
-                msg.sender == c.paired ||
-                msg.sender == c.drawn[0] ||
-                msg.sender == c.drawn[1] ||
-                msg.sender == c.drawn[2];
+            party = msg.sender == c.drawn[0] || msg.sender == c.drawn[1] || msg.sender == c.drawn[2];
         } else if (phase == Phase.FifthDrawn) {
             party = msg.sender == c.drawn[_FIFTH - 1];
         } else {
@@ -448,8 +530,8 @@ contract CrossCheck is ICrossCheck, AccessControlDefaultAdminRules {
     }
 
     /**
-     * @dev A uniform set index among the `count - length` indices not in `excluded[0..length)`,
-     * inserted into the list. The `rand % (count - length)`-th free index is found by walking the
+     * @dev A uniform set index among the `count - length` indices not in `excluded[0..length)`
+     * (`length < count`). The `rand % (count - length)`-th free index is found by walking the
      * sorted exclusions once: each excluded index at or below the candidate pushes it up by one.
      */
     function _pick(
@@ -460,7 +542,6 @@ contract CrossCheck is ICrossCheck, AccessControlDefaultAdminRules {
     ) private pure returns (uint256 index) {
         index = rand % (count - length);
         for (uint256 i; i < length && excluded[i] <= index; ++i) ++index;
-        _insertSorted(excluded, length, index);
     }
 
     /// @dev Inserts `value` into the sorted `list[0..length)` (length < MAX_EXCLUDED).

@@ -77,13 +77,14 @@ interface IComputeRewards {
     error ComputeRewardsAlreadyClaimed(uint256 epoch, address validator);
     /// @notice The proof does not prove `(epoch, validator, compute)` under the epoch's root.
     error ComputeRewardsInvalidProof(uint256 epoch, address validator, uint256 compute);
-    /// @notice `validator` was not admitted before `epoch` started, or is expelled.
-    error ComputeRewardsNotEligible(uint256 epoch, address validator, uint64 firstAdmittedAt, bool expelled);
+    /// @notice `validator` was not Active for the whole of `epoch`: its current admission began at
+    /// `admittedAt` (after the epoch's start, or 0: never) or ended at `leftAt` (before the epoch's end).
+    error ComputeRewardsNotEligible(uint256 epoch, address validator, uint64 admittedAt, uint64 leftAt);
     /// @notice A claim must list at least one epoch.
     error ComputeRewardsEmptyClaimList();
-    /// @notice Forfeit is for a validator that can never claim `epoch` (expelled, or admitted after the
-    /// epoch started); `validator` is not expelled and was admitted in time.
-    error ComputeRewardsNotExpelled(uint256 epoch, address validator);
+    /// @notice Forfeit is for a validator that can never claim `epoch` (not Active for the whole
+    /// epoch); `validator` was.
+    error ComputeRewardsStillEligible(uint256 epoch, address validator);
 
     /* ===================== ORACLE / GUARDIAN ===================== */
 
@@ -111,8 +112,8 @@ interface IComputeRewards {
 
     /**
      * @notice Pays the caller its rewards for every listed epoch, in one token transfer.
-     * Requirements: the list is not empty; each epoch is active; the caller was admitted no later
-     * than the epoch's start and is not expelled; each leaf is proven and not yet settled.
+     * Requirements: the list is not empty; each epoch is active; the caller's current admission
+     * covers the whole epoch (Active from its start to its end); each leaf is proven and not yet settled.
      * @param claims the epochs, with the caller's compute and proof in each.
      */
     function claim(Claim[] calldata claims) external;
@@ -135,10 +136,11 @@ interface IComputeRewards {
     function claimFor(address validator, Claim[] calldata claims) external;
 
     /**
-     * @notice Moves the share of a validator that can never claim `epoch` (expelled, or admitted
-     * after the epoch started) to the carry, so that it rolls into the next posted pool. Permissionless.
-     * Requirements: the epoch is active; the leaf is proven and not yet settled; the validator is
-     * expelled or was not admitted by the epoch's start.
+     * @notice Moves the share of a validator that can never claim `epoch` (not Active in the escrow
+     * for the whole epoch: admitted after it started, or left before it ended) to the carry, so that
+     * it rolls into the next posted pool. Permissionless.
+     * Requirements: the epoch is active; the leaf is proven and not yet settled; the validator was
+     * not Active for the whole epoch (its current admission).
      * @param epoch the epoch id.
      * @param validator the validator of the leaf.
      * @param compute the leaf's compute.

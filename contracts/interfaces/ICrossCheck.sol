@@ -5,22 +5,22 @@ import {IValidatorStaking} from "./IValidatorStaking.sol";
 
 /**
  * @title ICrossCheck
- * @notice The whitepaper's random cross-check (SPEC 6, steps l–v). The coordinator opens a check of a
- * task (the user, the paired validator); three cross-checkers are drawn from the Active validators
- * other than the paired one, from a seed fixed only after the check is opened; the user, the paired
- * validator and the checkers commit then reveal their result hashes; anyone finalizes after the
- * reveal deadline and the verdict slashes through the ValidatorStaking escrow.
+ * @notice The whitepaper's random cross-check (SPEC 6, steps k–v). With each result the paired
+ * validator signs an EIP-712 delivery receipt (taskId, user, inputHash, resultHash, deliveredAt)
+ * under this contract's domain and hands it to the user: its answer is fixed before anyone knows
+ * whether the task will be checked. The coordinator opens a check with that receipt; three
+ * cross-checkers are drawn from the validators that were Active when the check was opened (the
+ * escrow's history), never the paired validator or the user, from a seed nobody knows at opening;
+ * they commit then reveal the hash they computed (or INPUT_MISMATCH when the input they were given
+ * does not hash to the receipt's inputHash); anyone finalizes after the reveal deadline.
  *
- * Verdict (H = the paired validator's revealed hash, U = the user's; a party that does not reveal
- * counts as dissenting from every hash):
- * - U missing, or U != H → Invalid (v): nobody slashed;
- * - the paired validator did not reveal (U present) → PairedSlashed: it is slashed (a paired
- *   validator cannot escape a check by withholding its reveal);
+ * Verdict (H = the receipt's resultHash; a checker that does not reveal counts as dissenting):
+ * - two or more checkers report INPUT_MISMATCH → Invalid (v): nobody slashed;
  * - three checkers give H → Pass (n1);
- * - two give H → CheckerSlashed (n3): the dissenting checker is slashed;
- * - one gives H → tie (n3'): a fifth validator is drawn, commits and reveals; a hash with 3 of the 5
- *   votes (paired, three checkers, fifth) wins → TieDecided and every one of the four who did not
- *   give it is slashed; no such hash → Inconclusive;
+ * - two give H → CheckerSlashed (n3): the third checker is slashed;
+ * - one gives H → tie (n3'): a fifth validator is drawn (from the set when the tie was declared),
+ *   commits and reveals; a hash with 3 of the 5 votes (the receipt is the paired validator's vote)
+ *   wins → TieDecided and every one of the four who did not give it is slashed; else Inconclusive;
  * - none gives H and two or three checkers agree on another hash → PairedSlashed (n2);
  * - otherwise → Inconclusive: nobody slashed.
  * Each slash takes `slashBps` of the validator's stake when it entered the check; the escrow pays
@@ -41,44 +41,59 @@ interface ICrossCheck {
     /// @notice Outcome of a check (SPEC 6).
     enum Verdict {
         None, // not finalized
-        Invalid, // (v) the user's hash is missing or differs from the paired validator's
+        Invalid, // (v) two or more checkers reported INPUT_MISMATCH: the user's data was unreliable
         Pass, // (n1)
         CheckerSlashed, // (n3)
         TieDecided, // (n3') the fifth validator formed a 3-of-5 majority
-        PairedSlashed, // (n2), or the paired validator did not reveal
+        PairedSlashed, // (n2)
         Inconclusive, // no majority
-        Cancelled // fewer than three eligible validators were Active when the draw came
+        Cancelled // fewer than three eligible validators were Active in the snapshot block
+    }
+
+    /// @notice A delivery receipt, signed by the paired validator (EIP-712, this contract's domain).
+    struct Receipt {
+        bytes32 taskId; // non-zero id of the task, chosen off-chain
+        address user; // who bought the computation
+        bytes32 inputHash; // hash of the task's input
+        bytes32 resultHash; // hash of the result the paired validator delivered
+        uint64 deliveredAt; // unix seconds
     }
 
     /// @notice One check. Times in unix seconds.
     struct Check {
         bytes32 taskId;
+        bytes32 resultHash; // H: the receipt's, the paired validator's answer
+        bytes32 inputHash; // the receipt's
         address user;
-        uint64 seedBlock; // the block whose hash seeds the pending draw
-        Phase phase;
-        Verdict verdict;
+        uint48 seedBlock; // the block whose hash seeds the pending draw
+        uint48 snapshotBlock; // the active set of this block is drawn from (of the tie, for the fifth)
         address paired;
         uint40 commitDeadline; // of the current round
         uint40 revealDeadline; // of the current round
+        Phase phase;
+        Verdict verdict;
         address[4] drawn; // the three checkers, then the fifth (zero until drawn)
     }
 
     /* ===================== EVENTS ===================== */
 
-    /// @notice Check `checkId` of task `taskId` opened; the checkers are drawn from the hash of `seedBlock`.
+    /// @notice Check `checkId` of task `taskId` opened from the paired validator's receipt; the
+    /// checkers are drawn from the Active set of `snapshotBlock` with the hash of `seedBlock`.
     event CheckOpened(
         uint256 indexed checkId,
         bytes32 indexed taskId,
         address indexed paired,
-        address user,
+        Receipt receipt,
+        uint256 snapshotBlock,
         uint256 seedBlock
     );
     /// @notice Nobody drew within 256 blocks of the seed block (its hash is gone): the draw waits for `seedBlock`.
     event SeedRearmed(uint256 indexed checkId, uint256 seedBlock);
     /// @notice The three checkers were drawn; commits until `commitDeadline`, reveals until `revealDeadline`.
     event CheckersDrawn(uint256 indexed checkId, address[3] checkers, uint256 commitDeadline, uint256 revealDeadline);
-    /// @notice The first round tied; the fifth validator is drawn from the hash of `seedBlock`.
-    event TieDeclared(uint256 indexed checkId, uint256 seedBlock);
+    /// @notice The first round tied; the fifth validator is drawn from the Active set of
+    /// `snapshotBlock` with the hash of `seedBlock`.
+    event TieDeclared(uint256 indexed checkId, uint256 snapshotBlock, uint256 seedBlock);
     /// @notice The fifth validator was drawn; it commits until `commitDeadline`, reveals until `revealDeadline`.
     event FifthDrawn(uint256 indexed checkId, address indexed fifth, uint256 commitDeadline, uint256 revealDeadline);
     /// @notice `party` committed to its result hash.
@@ -108,8 +123,16 @@ interface ICrossCheck {
     error CrossCheckZeroTaskId();
     /// @notice The user must not be the paired validator.
     error CrossCheckUserIsPaired(address account);
-    /// @notice The paired validator must be Active when the check opens.
-    error CrossCheckPairedNotActive(address paired, IValidatorStaking.Status status);
+    /// @notice The receipt's result or input hash is zero, or its result hash is INPUT_MISMATCH.
+    error CrossCheckBadReceiptHash();
+    /// @notice The receipt says it was delivered after the current block's time.
+    error CrossCheckReceiptFromFuture(uint256 deliveredAt, uint256 nowTimestamp);
+    /// @notice The receipt is older than the maximum receipt age.
+    error CrossCheckReceiptExpired(uint256 deliveredAt, uint256 nowTimestamp, uint256 maxReceiptAge);
+    /// @notice The signature is not the paired validator's over this receipt (ECDSA or ERC-1271).
+    error CrossCheckBadSignature(address paired);
+    /// @notice The paired validator has no stake left in the escrow: nothing could be slashed.
+    error CrossCheckPairedNoStake(address paired);
     /// @notice The task was already checked by check `checkId`.
     error CrossCheckTaskAlreadyChecked(bytes32 taskId, uint256 checkId);
     /// @notice Fewer Active validators than checkers can be drawn from (the paired one and the user excluded).
@@ -146,32 +169,46 @@ interface ICrossCheck {
     error CrossCheckWindowOutOfRange(uint256 window, uint256 min, uint256 max);
     /// @notice The slash share is outside [min, max] basis points.
     error CrossCheckSlashBpsOutOfRange(uint256 slashBps, uint256 min, uint256 max);
-    /// @notice The initial admin-transfer delay is above the maximum (seconds).
-    error CrossCheckAdminDelayOutOfRange(uint256 adminDelay, uint256 maxDelay);
+    /// @notice The maximum receipt age is outside [min, max] seconds.
+    error CrossCheckReceiptAgeOutOfRange(uint256 maxReceiptAge, uint256 min, uint256 max);
+    /// @notice The escrow's cooldown must be longer than the maximum receipt age plus the longest
+    /// check (two commit-reveal rounds), so a validator that leaves can still be checked.
+    error CrossCheckCooldownTooShort(uint256 cooldown, uint256 required);
 
     /* ===================== COORDINATOR ===================== */
 
     /**
-     * @notice Opens a check of task `taskId`, done by the Active validator `paired` for `user`. Records
-     * the paired validator's exposure (its stake now caps what the check can slash). The checkers are
-     * drawn by {draw} from the hash of the next block, which nobody knows now.
-     * Requirements: coordinator role; non-zero task id, user and paired; user != paired; the task not
-     * checked before; paired Active; at least three other Active validators besides the user.
-     * @param taskId the task (a non-zero id chosen off-chain, e.g. the hash of the task record).
-     * @param user the user who bought the computation.
-     * @param paired the validator that computed it.
+     * @notice Opens a check of the task in `receipt`, delivered by `paired`. Verifies `signature`
+     * (the paired validator's EIP-712 signature of the receipt, ECDSA or ERC-1271) and fixes H =
+     * `receipt.resultHash`. Records the paired validator's exposure (its stake now caps what the
+     * check can slash; it cannot withdraw until the check ends). The paired validator may be
+     * Active, CoolingDown or Expelled, as long as it has stake left. The checkers are drawn by
+     * {draw} from the Active set of the block before this one, with the hash of the next block.
+     * Requirements: coordinator role; non-zero task id, user and paired; user != paired; non-zero
+     * hashes and a result hash other than INPUT_MISMATCH; delivered no later than now and no more
+     * than {maxReceiptAge} ago; a valid signature; the task not checked before; the paired
+     * validator has stake; at least three validators other than it and the user in the snapshot.
+     * @param receipt the delivery receipt the user kept.
+     * @param paired the validator that signed it.
+     * @param signature its signature.
      * @return checkId the new check's id (from 1).
      */
-    function open(bytes32 taskId, address user, address paired) external returns (uint256 checkId);
+    function open(
+        Receipt calldata receipt,
+        address paired,
+        bytes calldata signature
+    ) external returns (uint256 checkId);
 
     /* ===================== ANYONE ===================== */
 
     /**
      * @notice Draws the pending checkers (three, or the fifth after a tie) from the seed block's hash:
-     * distinct Active validators, never the paired validator, the user or an earlier checker. Records
+     * distinct validators that were Active at the end of the snapshot block, never the paired
+     * validator, the user or an earlier checker. Nothing done after the snapshot changes who is
+     * drawn, so anyone may call it. Records
      * their exposures and opens the commit window. If the seed block is more than 256 blocks old its
-     * hash is gone: the draw re-arms on the next block instead. If too few validators are Active, the
-     * check ends Cancelled (first draw) or Inconclusive (fifth draw).
+     * hash is gone: the draw re-arms on the next block instead. If too few validators were Active in
+     * the snapshot, the check ends Cancelled (first draw) or Inconclusive (fifth draw).
      * Requirements: the check awaits a draw; a block after the seed block.
      * @param checkId the check.
      */
@@ -189,9 +226,10 @@ interface ICrossCheck {
     /* ===================== PARTIES ===================== */
 
     /**
-     * @notice Commits the caller's result hash: `commitment` = {commitmentOf}(checkId, caller, hash, salt).
-     * Requirements: the caller is a party of the current round (user, paired, checkers; then the
-     * fifth); non-zero commitment; not committed yet; before the commit deadline.
+     * @notice Commits the caller's result hash (or INPUT_MISMATCH): `commitment` =
+     * {commitmentOf}(checkId, caller, hash, salt), computed locally (never sent to a node first).
+     * Requirements: the caller is a checker of the current round (the three; then the fifth);
+     * non-zero commitment; not committed yet; before the commit deadline.
      * @param checkId the check.
      * @param commitment the commitment.
      */
@@ -199,7 +237,7 @@ interface ICrossCheck {
 
     /**
      * @notice Reveals the caller's committed result hash.
-     * Requirements: a party of the current round; after the commit deadline and until the reveal
+     * Requirements: a checker of the current round; after the commit deadline and until the reveal
      * deadline; committed; not revealed yet; `resultHash` non-zero and matching the commitment.
      * @param checkId the check.
      * @param resultHash the result hash.
@@ -245,4 +283,15 @@ interface ICrossCheck {
     /// @notice Number of checks opened so far (the last check id).
     /// @return the count.
     function checkCount() external view returns (uint256);
+
+    /**
+     * @notice The EIP-712 digest the paired validator signs for `receipt` (this chain, this contract).
+     * @param receipt the receipt.
+     * @return the digest.
+     */
+    function receiptDigest(Receipt calldata receipt) external view returns (bytes32);
+
+    /// @notice The longest a receipt may wait before its check is opened, in seconds.
+    /// @return the maximum receipt age.
+    function maxReceiptAge() external view returns (uint256);
 }

@@ -9,7 +9,9 @@ import {ERC20Burnable} from "@openzeppelin/contracts/token/ERC20/extensions/ERC2
  * unbond through a cooldown during which their DG stays slashable, and are slashed by the slasher
  * role (the CrossCheck contract) against the stake they had when a check was opened.
  * @dev ComputeRewards relies on {rewardEligibility} and {cooldown}; CrossCheck on {recordExposure},
- * {slash}, {closeExposure}, {activeValidatorCount} and {activeValidatorAt}.
+ * {slash}, {closeExposure} and the active set's history ({activeValidatorCountAt},
+ * {activeValidatorAtBlock}, {activeIndexAt}), which it draws from: nothing done after a past block
+ * changes what these return for it.
  */
 interface IValidatorStaking {
     /// @notice None: never staked, or fully withdrawn. Expelled is final.
@@ -23,13 +25,14 @@ interface IValidatorStaking {
     /// @notice One validator's record (amounts in DG wei, times in unix seconds).
     struct Validator {
         Status status;
-        uint40 firstAdmittedAt; // first time it became Active; never reset (0 = never admitted)
+        uint40 admittedAt; // start of the current (or last) admission; set anew on each admission (0 = never)
         uint32 faults; // proven faults so far (at most one per check); never reset
         uint32 openExposures; // checks opened on it and not yet closed; withdraw waits for 0
         uint32 setIndex; // position in the active set (meaningful only while Active)
         uint96 active; // active stake
         uint96 unbonding; // stake waiting for `unbondingEnd`, still slashable
         uint40 unbondingEnd; // when `unbonding` can be withdrawn
+        uint40 leftAt; // when the admission at `admittedAt` ended (full unbond or expulsion); 0 while Active
     }
 
     /* ===================== EVENTS ===================== */
@@ -37,7 +40,7 @@ interface IValidatorStaking {
     /// @notice `validator` staked `amount`; its active stake is now `activeStake`.
     event Staked(address indexed validator, uint256 amount, uint256 activeStake);
     /// @notice `validator` was admitted (became Active) and joined the active set.
-    event Admitted(address indexed validator, uint256 firstAdmittedAt);
+    event Admitted(address indexed validator, uint256 admittedAt);
     /// @notice `amount` moved from active to unbonding; the whole tranche unlocks at `unbondingEnd`.
     event UnbondRequested(
         address indexed validator,
@@ -69,8 +72,12 @@ interface IValidatorStaking {
     );
     /// @notice `validator` was expelled (final); `movedToUnbonding` DG of active stake now unlock at `unbondingEnd`.
     event Expelled(address indexed validator, uint256 faults, uint256 movedToUnbonding, uint256 unbondingEnd);
-    /// @notice The share of each slash paid to the reward recipient changed.
-    event SlashRewardBpsChanged(uint256 oldSlashRewardBps, uint256 newSlashRewardBps);
+    /// @notice The share of each slash paid to the reward recipient will be `newSlashRewardBps` from `effectiveAt` on.
+    event SlashRewardBpsChangeScheduled(uint256 oldSlashRewardBps, uint256 newSlashRewardBps, uint256 effectiveAt);
+    /// @notice The slasher will be `newSlasher` from `effectiveAt` on (at once only for the first, at wiring).
+    event SlasherChangeScheduled(address indexed oldSlasher, address indexed newSlasher, uint256 effectiveAt);
+    /// @notice A scheduled change of the slasher or the reward share that had not taken effect was cancelled.
+    event RuleChangeCancelled(address cancelledSlasher, uint256 cancelledSlashRewardBps);
 
     /* ===================== ERRORS ===================== */
 
@@ -84,10 +91,20 @@ interface IValidatorStaking {
     error ValidatorStakingCooldownOutOfRange(uint256 cooldown, uint256 minAllowed, uint256 maxAllowed);
     /// @notice The fault limit is outside [minAllowed, maxAllowed].
     error ValidatorStakingFaultLimitOutOfRange(uint256 faultLimit, uint256 minAllowed, uint256 maxAllowed);
-    /// @notice The slash reward share is above 10,000 basis points.
+    /// @notice The slash reward share is above its bound (basis points).
     error ValidatorStakingSlashRewardBpsOutOfRange(uint256 slashRewardBps, uint256 maxBps);
-    /// @notice The initial admin-transfer delay is above the maximum (seconds).
-    error ValidatorStakingAdminDelayOutOfRange(uint256 adminDelay, uint256 maxDelay);
+    /// @notice The caller is not the slasher in force.
+    error ValidatorStakingNotSlasher(address account);
+    /// @notice The slasher was set at wiring already: a new one goes through {scheduleSlasher}.
+    error ValidatorStakingSlasherAlreadySet(address slasher);
+    /// @notice No slasher is set yet: the first one is set by {setSlasher}.
+    error ValidatorStakingSlasherNotSet();
+    /// @notice The scheduled value equals the value in force (nothing would change).
+    error ValidatorStakingRuleUnchanged();
+    /// @notice No scheduled change is pending.
+    error ValidatorStakingNoPendingChange();
+    /// @notice A history lookup must name a past block (the current block's set can still change).
+    error ValidatorStakingFutureLookup(uint256 blockNumber, uint256 currentBlock);
     /// @notice A first stake, or the active stake left by an unbond, is below the minimum stake.
     error ValidatorStakingBelowMinimum(uint256 amount, uint256 minStake);
     /// @notice The validator is in a status that does not allow the operation.
@@ -156,7 +173,9 @@ interface IValidatorStaking {
     /**
      * @notice Records that `validator` answers for check `checkId`: its active + unbonding stake
      * now is the most that check can slash, and it cannot withdraw until the exposure is closed.
-     * Requirements: slasher role; validator Active or CoolingDown; once per (checkId, validator).
+     * Any status: a CoolingDown or Expelled validator with stake left answers too (unbonding does
+     * not escape a check); the cap may be zero (a drawn checker that withdrew everything since).
+     * Requirements: the slasher; once per (checkId, validator).
      * @param checkId the check.
      * @param validator the validator.
      */
@@ -168,7 +187,7 @@ interface IValidatorStaking {
      * `slashed * slashRewardBps / 10,000` (rounded down) to `rewardRecipient` and burns the rest.
      * The first slash under a check counts one fault. Expels the validator at {faultLimit} faults,
      * or when it is Active and its active stake falls below {minStake}. Does not close the exposure.
-     * Requirements: slasher role; an open exposure; `amount` > 0; `rewardRecipient` non-zero.
+     * Requirements: the slasher; an open exposure; `amount` > 0; `rewardRecipient` non-zero.
      * @param checkId the check.
      * @param validator the validator proven false.
      * @param amount the most to slash, DG in wei.
@@ -186,7 +205,7 @@ interface IValidatorStaking {
 
     /**
      * @notice Closes the exposure of `validator` to check `checkId` (its cap is cleared).
-     * Requirements: slasher role; an open exposure.
+     * Requirements: the slasher; an open exposure.
      * @param checkId the check.
      * @param validator the validator.
      */
@@ -195,21 +214,84 @@ interface IValidatorStaking {
     /* ===================== ADMIN ===================== */
 
     /**
-     * @notice Sets the share of each slash paid to the reward recipient. Default admin only.
-     * @param newSlashRewardBps basis points, at most 10,000.
+     * @notice Sets the first slasher, at wiring, with effect at once. Default admin only, once.
+     * Validators check {slasher} before they stake; every later change is {scheduleSlasher}.
+     * @param newSlasher the CrossCheck contract, non-zero.
      */
-    function setSlashRewardBps(uint256 newSlashRewardBps) external;
+    function setSlasher(address newSlasher) external;
+
+    /**
+     * @notice Schedules a new slasher, in force {ruleChangeDelay} seconds from now (longer than the
+     * cooldown, so every validator can leave first). Replaces a pending change. Default admin only.
+     * @param newSlasher the new slasher, non-zero and different from the one in force.
+     */
+    function scheduleSlasher(address newSlasher) external;
+
+    /**
+     * @notice Schedules a new share of each slash paid to the reward recipient, in force
+     * {ruleChangeDelay} seconds from now. Replaces a pending change. Default admin only.
+     * @param newSlashRewardBps basis points, at most MAX_SLASH_REWARD_BPS, different from the one in force.
+     */
+    function scheduleSlashRewardBps(uint256 newSlashRewardBps) external;
+
+    /// @notice Cancels the pending slasher and reward-share changes that are not in force yet. Default admin only.
+    function cancelRuleChanges() external;
 
     /* ===================== VIEWS ===================== */
 
     /**
-     * @notice What ComputeRewards needs, in one call: when the validator was first admitted and
-     * whether it was expelled.
+     * @notice What ComputeRewards needs, in one call: the validator's current (or last) admission.
+     * It was Active without a break from `admittedAt` until `leftAt` (full unbond or expulsion;
+     * 0 = still Active). A validator that leaves and comes back gets a new `admittedAt`.
      * @param validator the validator.
-     * @return firstAdmittedAt first time it became Active (0 if never).
-     * @return expelled true once expelled (final).
+     * @return admittedAt start of the current or last admission (0 if never admitted).
+     * @return leftAt end of that admission (0 while Active).
      */
-    function rewardEligibility(address validator) external view returns (uint64 firstAdmittedAt, bool expelled);
+    function rewardEligibility(address validator) external view returns (uint64 admittedAt, uint64 leftAt);
+
+    /// @notice The slasher in force (the CrossCheck contract); a scheduled one counts from its time on.
+    /// @return the slasher (zero before wiring).
+    function slasher() external view returns (address);
+
+    /// @notice The pending slasher change, if any.
+    /// @return pendingSlasher the scheduled slasher (zero if none pending).
+    /// @return effectiveAt when it takes effect (0 if none pending).
+    function pendingSlasher() external view returns (address pendingSlasher, uint256 effectiveAt);
+
+    /// @notice The pending reward-share change, if any.
+    /// @return pendingBps the scheduled share (meaningful when `effectiveAt` != 0).
+    /// @return effectiveAt when it takes effect (0 if none pending).
+    function pendingSlashRewardBps() external view returns (uint256 pendingBps, uint256 effectiveAt);
+
+    /// @notice Seconds between scheduling a slasher or reward-share change and its effect (> cooldown).
+    /// @return the delay.
+    function ruleChangeDelay() external view returns (uint256);
+
+    /**
+     * @notice Number of Active validators at the end of past block `blockNumber`. O(log n) in the
+     * number of changes of the set.
+     * @param blockNumber a block before the current one.
+     * @return the size of the active set then.
+     */
+    function activeValidatorCountAt(uint256 blockNumber) external view returns (uint256);
+
+    /**
+     * @notice The Active validator at `index` at the end of past block `blockNumber`. O(log n) in
+     * the number of changes of that index.
+     * @param index in [0, activeValidatorCountAt(blockNumber)).
+     * @param blockNumber a block before the current one.
+     * @return the validator.
+     */
+    function activeValidatorAtBlock(uint256 index, uint256 blockNumber) external view returns (address);
+
+    /**
+     * @notice Whether `validator` was Active at the end of past block `blockNumber`, and at which index.
+     * @param validator the validator.
+     * @param blockNumber a block before the current one.
+     * @return active whether it was Active then.
+     * @return index its index in the active set then (0 if not Active).
+     */
+    function activeIndexAt(address validator, uint256 blockNumber) external view returns (bool active, uint256 index);
 
     /// @notice The DG token staked here.
     /// @return the token.
@@ -227,9 +309,9 @@ interface IValidatorStaking {
     /// @return the fault limit.
     function faultLimit() external view returns (uint256);
 
-    /// @notice Share of each slash paid to the reward recipient, in basis points.
+    /// @notice Share of each slash paid to the reward recipient in force, in basis points.
     /// @return the reward share.
-    function slashRewardBps() external view returns (uint16);
+    function slashRewardBps() external view returns (uint256);
 
     /// @notice DG owed to validators (active + unbonding of all); equals the contract's DG balance.
     /// @return DG in wei.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
+import {BoundedDefaultAdminRules} from "../access/BoundedDefaultAdminRules.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
@@ -30,8 +30,9 @@ import {IValidatorStaking} from "../interfaces/IValidatorStaking.sol";
  *   the pool: a wrong root (leaves summing above the total) can never take more than its own pool.
  * - Each (epoch, validator) settles once, claimed or forfeited: a bitmap per validator of 256 epochs
  *   a word, so a batch of consecutive epochs touches one word.
- * - A validator that can never claim an epoch (expelled, or admitted after the epoch started) has
- *   its share forfeited by anyone into the carry.
+ * - A validator that was not Active for the whole epoch (admitted after it started, or left — full
+ *   unbond, withdrawal, expulsion — before it ended; only its current admission counts) can never
+ *   claim it: anyone forfeits its share into the carry.
  * - Dust: once the settled compute of an epoch (claimed + forfeited, capped at the total) reaches
  *   its total compute, the rest of the pool (rounding dust) moves to the carry.
  * - Accounting never reads `balanceOf(this)`: DG sent here by mistake never enter a pool.
@@ -43,7 +44,7 @@ import {IValidatorStaking} from "../interfaces/IValidatorStaking.sol";
  *   + Σ over posted epochs (pool - spent)`, with equality when nobody sent DG here by mistake.
  * - Gas: `postRoot` is O(1) whatever the number of validators; a claim is O(log N) per epoch.
  */
-contract ComputeRewards is IComputeRewards, AccessControlDefaultAdminRules {
+contract ComputeRewards is IComputeRewards, BoundedDefaultAdminRules {
     using SafeERC20 for IERC20;
 
     /// @inheritdoc IComputeRewards
@@ -95,7 +96,7 @@ contract ComputeRewards is IComputeRewards, AccessControlDefaultAdminRules {
      * @param epochDuration_ epoch length in [MIN_EPOCH_DURATION, MAX_EPOCH_DURATION] seconds.
      * @param challengeWindow_ activation delay in [MIN_CHALLENGE_WINDOW, MAX_CHALLENGE_WINDOW] seconds.
      * @param admin the default admin (grants ORACLE_ROLE and GUARDIAN_ROLE).
-     * @param adminDelay the delay of a default-admin transfer, in seconds.
+     * @param adminDelay the delay of a default-admin transfer, at most ADMIN_DELAY_UPPER_BOUND seconds.
      */
     constructor(
         address token_,
@@ -106,7 +107,7 @@ contract ComputeRewards is IComputeRewards, AccessControlDefaultAdminRules {
         uint256 challengeWindow_,
         address admin,
         uint48 adminDelay
-    ) AccessControlDefaultAdminRules(adminDelay, _nonZero(admin)) {
+    ) BoundedDefaultAdminRules(adminDelay, _nonZero(admin)) {
         if (token_ == address(0) || reservation_ == address(0) || staking_ == address(0)) {
             revert ComputeRewardsZeroAddress();
         }
@@ -198,8 +199,8 @@ contract ComputeRewards is IComputeRewards, AccessControlDefaultAdminRules {
 
     /// @inheritdoc IComputeRewards
     function claimEpoch(uint256 epoch, uint256 compute, bytes32[] calldata proof) external {
-        (uint64 firstAdmittedAt, bool expelled) = staking.rewardEligibility(msg.sender);
-        uint256 amount = _claimLeaf(msg.sender, firstAdmittedAt, expelled, epoch, compute, proof);
+        (uint64 admittedAt, uint64 leftAt) = staking.rewardEligibility(msg.sender);
+        uint256 amount = _claimLeaf(msg.sender, admittedAt, leftAt, epoch, compute, proof);
         if (amount != 0) token.safeTransfer(msg.sender, amount);
     }
 
@@ -212,8 +213,8 @@ contract ComputeRewards is IComputeRewards, AccessControlDefaultAdminRules {
     /// @inheritdoc IComputeRewards
     function forfeit(uint256 epoch, address validator, uint256 compute, bytes32[] calldata proof) external {
         (EpochData storage data, bytes32 root) = _activeEpoch(epoch);
-        (uint64 firstAdmittedAt, bool expelled) = staking.rewardEligibility(validator);
-        if (_eligible(epoch, firstAdmittedAt, expelled)) revert ComputeRewardsNotExpelled(epoch, validator);
+        (uint64 admittedAt, uint64 leftAt) = staking.rewardEligibility(validator);
+        if (_eligible(epoch, admittedAt, leftAt)) revert ComputeRewardsStillEligible(epoch, validator);
         _settleLeaf(root, epoch, validator, compute, proof);
         uint256 amount = _consume(data, epoch, compute);
         _carry += uint96(amount); // amount <= pool < 2^96, and carry + live pools <= total released
@@ -274,11 +275,11 @@ contract ComputeRewards is IComputeRewards, AccessControlDefaultAdminRules {
         uint256 count = claims.length;
         if (count == 0) revert ComputeRewardsEmptyClaimList();
         // Eligibility depends on the validator only (and each epoch's start): read it once.
-        (uint64 firstAdmittedAt, bool expelled) = staking.rewardEligibility(validator);
+        (uint64 admittedAt, uint64 leftAt) = staking.rewardEligibility(validator);
         uint256 total;
         for (uint256 i; i < count; ++i) {
             Claim calldata item = claims[i];
-            uint256 amount = _claimLeaf(validator, firstAdmittedAt, expelled, item.epoch, item.compute, item.proof);
+            uint256 amount = _claimLeaf(validator, admittedAt, leftAt, item.epoch, item.compute, item.proof);
             // Cannot overflow: the sum of payments is bounded by the DG released, < 2^96.
             unchecked {
                 total += amount;
@@ -290,15 +291,15 @@ contract ComputeRewards is IComputeRewards, AccessControlDefaultAdminRules {
     /// @dev Checks and settles one leaf of an eligible `validator`; returns its share (not yet paid).
     function _claimLeaf(
         address validator,
-        uint64 firstAdmittedAt,
-        bool expelled,
+        uint64 admittedAt,
+        uint64 leftAt,
         uint256 epoch,
         uint256 compute,
         bytes32[] calldata proof
     ) private returns (uint256 amount) {
         (EpochData storage data, bytes32 root) = _activeEpoch(epoch);
-        if (!_eligible(epoch, firstAdmittedAt, expelled)) {
-            revert ComputeRewardsNotEligible(epoch, validator, firstAdmittedAt, expelled);
+        if (!_eligible(epoch, admittedAt, leftAt)) {
+            revert ComputeRewardsNotEligible(epoch, validator, admittedAt, leftAt);
         }
         _settleLeaf(root, epoch, validator, compute, proof);
         amount = _consume(data, epoch, compute);
@@ -390,14 +391,18 @@ contract ComputeRewards is IComputeRewards, AccessControlDefaultAdminRules {
         if (block.timestamp < activation) revert ComputeRewardsNotActive(epoch, activation);
     }
 
-    /// @dev Admitted no later than the start of `epoch` (a posted, hence ended, epoch) and not expelled.
-    function _eligible(uint256 epoch, uint64 firstAdmittedAt, bool expelled) private view returns (bool) {
+    /**
+     * @dev Active in the escrow for the whole of `epoch` (a posted, hence ended, epoch): its current
+     * admission began at or before the epoch's start and did not end (full unbond, expulsion) before
+     * the epoch's end. An earlier admission that ended does not count.
+     */
+    function _eligible(uint256 epoch, uint64 admittedAt, uint64 leftAt) private view returns (bool) {
         uint256 start;
-        // Cannot overflow: a posted epoch has ended, so its start is below block.timestamp.
+        // Cannot overflow: a posted epoch has ended, so its end is below block.timestamp.
         unchecked {
             start = genesis + epoch * epochDuration;
         }
-        return !expelled && firstAdmittedAt != 0 && firstAdmittedAt <= start;
+        return admittedAt != 0 && admittedAt <= start && (leftAt == 0 || leftAt >= start + epochDuration);
     }
 
     /// @dev `mulDiv(pool, compute, totalCompute)` rounded down, capped at `pool - spent`.

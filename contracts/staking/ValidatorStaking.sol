@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {ERC20Burnable} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Burnable.sol";
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol";
+import {BoundedDefaultAdminRules} from "../access/BoundedDefaultAdminRules.sol";
 import {IValidatorStaking} from "../interfaces/IValidatorStaking.sol";
 
 /**
@@ -16,13 +17,26 @@ import {IValidatorStaking} from "../interfaces/IValidatorStaking.sol";
  * admits a validator (Active, in the active set CrossCheck draws from); unbonded DG wait `cooldown`
  * seconds and stay slashable meanwhile. The slasher (CrossCheck) records an exposure when it opens
  * a check, which caps what that check can slash at the validator's active + unbonding stake of that
- * moment and blocks withdrawal until the exposure is closed.
+ * moment and blocks withdrawal until the exposure is closed. Any validator with stake left can be
+ * exposed: CoolingDown and Expelled ones too, so unbonding escapes no check.
  *
  * Status machine: None -stake-> Active -unbond all-> CoolingDown -withdraw-> None (may stake again);
  * Active/CoolingDown -slash-> Expelled (final). Expulsion moves the remaining active stake to the
  * unbonding tranche with a fresh cooldown: it stays slashable by the checks still open, and the
  * validator withdraws it afterwards ("losing them all" is what the slashes took, not more).
  * Faults count once per check (a second slash under the same check is not a second fault), never reset.
+ *
+ * Active-set history: the set is an array with swap-and-pop removal (O(1)); every change is also
+ * written to OpenZeppelin `Checkpoints` keyed by block number — the count, each index's occupant and
+ * each validator's index — so {activeValidatorCountAt}, {activeValidatorAtBlock} and {activeIndexAt}
+ * answer for any past block in O(log n) of that trace's changes, as `Votes` answers past votes.
+ * CrossCheck draws from the set as of a past block: staking, unbonding or withdrawing afterwards
+ * cannot change who is drawn.
+ *
+ * No key can move staked DG: only the slasher slashes, and it only within a recorded exposure. The
+ * first slasher is set once at wiring; a new slasher, or a new reward share (at most
+ * MAX_SLASH_REWARD_BPS), takes effect only `ruleChangeDelay` = cooldown + RULE_CHANGE_MARGIN seconds
+ * after it is scheduled (with an event), so every validator can leave before a new rule applies.
  *
  * Invariants:
  * - `token.balanceOf(this) == totalStaked == Σ (active + unbonding)` after every operation: every DG
@@ -32,10 +46,11 @@ import {IValidatorStaking} from "../interfaces/IValidatorStaking.sol";
  * - Active ⇔ in the active set; Active ⇒ active >= minStake; CoolingDown ⇒ active == 0.
  * - Σ over slashes under check c of validator x <= the stake x had when c's exposure was recorded.
  * - `openExposures` == number of (check, x) exposures recorded and not closed; withdraw needs 0.
- * No function loops over validators, checks or tranches: every operation is O(1).
+ * No function loops over validators, checks or tranches: every operation is O(1) (O(log n) reads).
  */
-contract ValidatorStaking is IValidatorStaking, AccessControlDefaultAdminRules {
+contract ValidatorStaking is IValidatorStaking, BoundedDefaultAdminRules {
     using SafeERC20 for IERC20;
+    using Checkpoints for Checkpoints.Trace208;
 
     /// @dev Life cycle of one (check, validator) exposure. `Faulted`: open, and its fault was counted.
     enum ExposureState {
@@ -51,10 +66,21 @@ contract ValidatorStaking is IValidatorStaking, AccessControlDefaultAdminRules {
         ExposureState state;
     }
 
-    /// @notice The role allowed to record exposures, slash and close exposures (the CrossCheck contract).
-    bytes32 public constant SLASHER_ROLE = keccak256("SLASHER_ROLE");
+    /// @dev The slashing rules: in force, and a pending change with the time it takes effect.
+    /// Packed in two slots. `rewardBps` values <= MAX_SLASH_REWARD_BPS < 2^16.
+    struct Rules {
+        address slasher;
+        uint16 rewardBps;
+        uint40 slasherEffectiveAt; // 0 = no pending slasher
+        address pendingSlasher;
+        uint16 pendingRewardBps;
+        uint40 rewardEffectiveAt; // 0 = no pending reward share
+    }
+
     /// @notice Basis-point denominator: 10,000 = 100%.
     uint256 public constant BPS_DENOMINATOR = 10_000;
+    /// @notice Highest share of a slash the reward recipient can ever get, 50%: the rest is burned.
+    uint256 public constant MAX_SLASH_REWARD_BPS = 5_000;
     /// @notice Lowest minimum stake the constructor accepts, 1 DG (in wei).
     uint256 public constant MIN_STAKE_LOWER_BOUND = 1 ether;
     /// @notice Highest minimum stake the constructor accepts, 1,000,000 DG (in wei).
@@ -67,8 +93,9 @@ contract ValidatorStaking is IValidatorStaking, AccessControlDefaultAdminRules {
     uint256 public constant FAULT_LIMIT_LOWER_BOUND = 1;
     /// @notice Highest fault limit the constructor accepts, in faults.
     uint256 public constant FAULT_LIMIT_UPPER_BOUND = 100;
-    /// @notice Longest initial delay of a default-admin transfer, in seconds.
-    uint256 public constant ADMIN_DELAY_UPPER_BOUND = 30 days;
+    /// @notice A rule change waits the cooldown plus this margin, so a validator that starts to
+    /// unbond when the change is announced has withdrawn before it applies.
+    uint256 public constant RULE_CHANGE_MARGIN = 2 days;
 
     /// @inheritdoc IValidatorStaking
     ERC20Burnable public immutable token;
@@ -78,24 +105,36 @@ contract ValidatorStaking is IValidatorStaking, AccessControlDefaultAdminRules {
     uint256 public immutable cooldown;
     /// @inheritdoc IValidatorStaking
     uint256 public immutable faultLimit;
+    /// @inheritdoc IValidatorStaking
+    uint256 public immutable ruleChangeDelay;
 
     // One slot: read and written once per stake. totalStaked <= DG supply < 2^128.
     uint128 private _totalStaked;
     uint32 private _activeCount;
-    /// @inheritdoc IValidatorStaking
-    uint16 public slashRewardBps;
+
+    Rules private _rules;
 
     mapping(address validator => Validator) private _validators;
-    mapping(uint256 index => address validator) private _activeSet;
     mapping(uint256 checkId => mapping(address validator => Exposure)) private _exposures;
+
+    // Active-set history, keyed by block number.
+    Checkpoints.Trace208 private _countHistory; // number of Active validators
+    mapping(uint256 index => Checkpoints.Trace208) private _setHistory; // uint160(occupant), 0 = empty
+    mapping(address validator => Checkpoints.Trace208) private _indexHistory; // index + 1, 0 = not Active
+
+    /// @dev Only the slasher in force.
+    modifier onlySlasher() {
+        if (msg.sender != slasher()) revert ValidatorStakingNotSlasher(msg.sender);
+        _;
+    }
 
     /**
      * @param token_ the DG token (ERC-20 with `burn` and EIP-2612 `permit`).
      * @param minStake_ minimum active stake, in [MIN_STAKE_LOWER_BOUND, MIN_STAKE_UPPER_BOUND] DG wei.
      * @param cooldown_ unbonding cooldown, in [COOLDOWN_LOWER_BOUND, COOLDOWN_UPPER_BOUND] seconds.
      * @param faultLimit_ faults at which a validator is expelled, in [FAULT_LIMIT_LOWER_BOUND, FAULT_LIMIT_UPPER_BOUND].
-     * @param slashRewardBps_ share of each slash paid to the reward recipient, at most 10,000 bps.
-     * @param admin the default admin (grants SLASHER_ROLE, sets the reward share).
+     * @param slashRewardBps_ share of each slash paid to the reward recipient, at most MAX_SLASH_REWARD_BPS.
+     * @param admin the default admin (sets the slasher once, schedules rule changes).
      * @param adminDelay delay of a default-admin transfer, at most ADMIN_DELAY_UPPER_BOUND seconds.
      */
     constructor(
@@ -106,7 +145,7 @@ contract ValidatorStaking is IValidatorStaking, AccessControlDefaultAdminRules {
         uint256 slashRewardBps_,
         address admin,
         uint48 adminDelay
-    ) AccessControlDefaultAdminRules(adminDelay, _nonZero(admin)) {
+    ) BoundedDefaultAdminRules(adminDelay, _nonZero(admin)) {
         if (token_ == address(0)) revert ValidatorStakingZeroAddress();
         if (minStake_ < MIN_STAKE_LOWER_BOUND || minStake_ > MIN_STAKE_UPPER_BOUND) {
             revert ValidatorStakingMinStakeOutOfRange(minStake_, MIN_STAKE_LOWER_BOUND, MIN_STAKE_UPPER_BOUND);
@@ -117,18 +156,14 @@ contract ValidatorStaking is IValidatorStaking, AccessControlDefaultAdminRules {
         if (faultLimit_ < FAULT_LIMIT_LOWER_BOUND || faultLimit_ > FAULT_LIMIT_UPPER_BOUND) {
             revert ValidatorStakingFaultLimitOutOfRange(faultLimit_, FAULT_LIMIT_LOWER_BOUND, FAULT_LIMIT_UPPER_BOUND);
         }
-        if (slashRewardBps_ > BPS_DENOMINATOR) {
-            revert ValidatorStakingSlashRewardBpsOutOfRange(slashRewardBps_, BPS_DENOMINATOR);
-        }
-        if (adminDelay > ADMIN_DELAY_UPPER_BOUND) {
-            revert ValidatorStakingAdminDelayOutOfRange(adminDelay, ADMIN_DELAY_UPPER_BOUND);
-        }
+        _checkRewardBps(slashRewardBps_);
         token = ERC20Burnable(token_);
         minStake = minStake_;
         cooldown = cooldown_;
         faultLimit = faultLimit_;
-        slashRewardBps = uint16(slashRewardBps_); // <= 10,000 < 2^16
-        emit SlashRewardBpsChanged(0, slashRewardBps_);
+        ruleChangeDelay = cooldown_ + RULE_CHANGE_MARGIN;
+        _rules.rewardBps = uint16(slashRewardBps_); // <= MAX_SLASH_REWARD_BPS < 2^16
+        emit SlashRewardBpsChangeScheduled(0, slashRewardBps_, block.timestamp);
     }
 
     /* ===================== VALIDATORS ===================== */
@@ -171,7 +206,7 @@ contract ValidatorStaking is IValidatorStaking, AccessControlDefaultAdminRules {
         record.unbondingEnd = SafeCast.toUint40(end);
         if (remaining == 0) {
             record.status = Status.CoolingDown;
-            _leaveActiveSet(record);
+            _leaveActiveSet(msg.sender, record);
             emit Deactivated(msg.sender);
         }
         emit UnbondRequested(msg.sender, amount, remaining, unbonding, end);
@@ -205,14 +240,10 @@ contract ValidatorStaking is IValidatorStaking, AccessControlDefaultAdminRules {
     /* ===================== SLASHER ===================== */
 
     /// @inheritdoc IValidatorStaking
-    function recordExposure(uint256 checkId, address validator) external onlyRole(SLASHER_ROLE) {
-        Validator storage record = _validators[validator];
-        Status status = record.status;
-        if (status != Status.Active && status != Status.CoolingDown) {
-            revert ValidatorStakingWrongStatus(validator, status);
-        }
+    function recordExposure(uint256 checkId, address validator) external onlySlasher {
         Exposure storage exp = _exposures[checkId][validator];
         if (exp.state != ExposureState.None) revert ValidatorStakingDuplicateExposure(checkId, validator);
+        Validator storage record = _validators[validator];
         uint256 cap = uint256(record.active) + record.unbonding;
         exp.remainingCap = uint96(cap); // <= DG supply < 2^96
         exp.state = ExposureState.Open;
@@ -226,13 +257,13 @@ contract ValidatorStaking is IValidatorStaking, AccessControlDefaultAdminRules {
         address validator,
         uint256 amount,
         address rewardRecipient
-    ) external onlyRole(SLASHER_ROLE) returns (uint256 slashed, uint256 rewarded, uint256 burned) {
+    ) external onlySlasher returns (uint256 slashed, uint256 rewarded, uint256 burned) {
         if (amount == 0) revert ValidatorStakingZeroAmount();
         if (rewardRecipient == address(0)) revert ValidatorStakingZeroAddress();
         uint256 faults;
         (slashed, faults) = _take(_openExposure(checkId, validator), validator, amount);
-        rewarded = Math.mulDiv(slashed, slashRewardBps, BPS_DENOMINATOR); // rounds down: the dust is burned
-        // Cannot underflow: slashRewardBps <= BPS_DENOMINATOR, so rewarded <= slashed.
+        rewarded = Math.mulDiv(slashed, slashRewardBps(), BPS_DENOMINATOR); // rounds down: the dust is burned
+        // Cannot underflow: slashRewardBps() <= MAX_SLASH_REWARD_BPS < BPS_DENOMINATOR, so rewarded <= slashed.
         unchecked {
             burned = slashed - rewarded;
         }
@@ -242,7 +273,7 @@ contract ValidatorStaking is IValidatorStaking, AccessControlDefaultAdminRules {
     }
 
     /// @inheritdoc IValidatorStaking
-    function closeExposure(uint256 checkId, address validator) external onlyRole(SLASHER_ROLE) {
+    function closeExposure(uint256 checkId, address validator) external onlySlasher {
         Exposure storage exp = _openExposure(checkId, validator);
         uint256 unused = exp.remainingCap;
         exp.remainingCap = 0;
@@ -258,20 +289,92 @@ contract ValidatorStaking is IValidatorStaking, AccessControlDefaultAdminRules {
     /* ===================== ADMIN ===================== */
 
     /// @inheritdoc IValidatorStaking
-    function setSlashRewardBps(uint256 newSlashRewardBps) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        if (newSlashRewardBps > BPS_DENOMINATOR) {
-            revert ValidatorStakingSlashRewardBpsOutOfRange(newSlashRewardBps, BPS_DENOMINATOR);
-        }
-        emit SlashRewardBpsChanged(slashRewardBps, newSlashRewardBps);
-        slashRewardBps = uint16(newSlashRewardBps); // <= 10,000 < 2^16
+    function setSlasher(address newSlasher) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (newSlasher == address(0)) revert ValidatorStakingZeroAddress();
+        Rules storage rules = _rules;
+        address current = rules.slasher;
+        if (current != address(0) || rules.slasherEffectiveAt != 0) revert ValidatorStakingSlasherAlreadySet(current);
+        rules.slasher = newSlasher;
+        emit SlasherChangeScheduled(address(0), newSlasher, block.timestamp);
+    }
+
+    /// @inheritdoc IValidatorStaking
+    function scheduleSlasher(address newSlasher) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (newSlasher == address(0)) revert ValidatorStakingZeroAddress();
+        Rules storage rules = _rules;
+        _applyDueChanges(rules);
+        address current = rules.slasher;
+        if (current == address(0)) revert ValidatorStakingSlasherNotSet();
+        if (newSlasher == current) revert ValidatorStakingRuleUnchanged();
+        uint256 effectiveAt = block.timestamp + ruleChangeDelay;
+        rules.pendingSlasher = newSlasher;
+        rules.slasherEffectiveAt = SafeCast.toUint40(effectiveAt);
+        emit SlasherChangeScheduled(current, newSlasher, effectiveAt);
+    }
+
+    /// @inheritdoc IValidatorStaking
+    function scheduleSlashRewardBps(uint256 newSlashRewardBps) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _checkRewardBps(newSlashRewardBps);
+        Rules storage rules = _rules;
+        _applyDueChanges(rules);
+        uint256 current = rules.rewardBps;
+        if (newSlashRewardBps == current) revert ValidatorStakingRuleUnchanged();
+        uint256 effectiveAt = block.timestamp + ruleChangeDelay;
+        rules.pendingRewardBps = uint16(newSlashRewardBps); // <= MAX_SLASH_REWARD_BPS < 2^16
+        rules.rewardEffectiveAt = SafeCast.toUint40(effectiveAt);
+        emit SlashRewardBpsChangeScheduled(current, newSlashRewardBps, effectiveAt);
+    }
+
+    /// @inheritdoc IValidatorStaking
+    function cancelRuleChanges() external onlyRole(DEFAULT_ADMIN_ROLE) {
+        Rules storage rules = _rules;
+        _applyDueChanges(rules);
+        if (rules.slasherEffectiveAt == 0 && rules.rewardEffectiveAt == 0) revert ValidatorStakingNoPendingChange();
+        address cancelledSlasher = rules.pendingSlasher;
+        uint256 cancelledBps = rules.rewardEffectiveAt == 0 ? 0 : rules.pendingRewardBps;
+        rules.pendingSlasher = address(0);
+        rules.slasherEffectiveAt = 0;
+        rules.pendingRewardBps = 0;
+        rules.rewardEffectiveAt = 0;
+        emit RuleChangeCancelled(cancelledSlasher, cancelledBps);
     }
 
     /* ===================== VIEWS ===================== */
 
     /// @inheritdoc IValidatorStaking
-    function rewardEligibility(address validator) external view returns (uint64 firstAdmittedAt, bool expelled) {
+    function slasher() public view returns (address) {
+        Rules storage rules = _rules;
+        uint256 effectiveAt = rules.slasherEffectiveAt;
+        return effectiveAt != 0 && block.timestamp >= effectiveAt ? rules.pendingSlasher : rules.slasher;
+    }
+
+    /// @inheritdoc IValidatorStaking
+    function slashRewardBps() public view returns (uint256) {
+        Rules storage rules = _rules;
+        uint256 effectiveAt = rules.rewardEffectiveAt;
+        return effectiveAt != 0 && block.timestamp >= effectiveAt ? rules.pendingRewardBps : rules.rewardBps;
+    }
+
+    /// @inheritdoc IValidatorStaking
+    function pendingSlasher() external view returns (address, uint256) {
+        Rules storage rules = _rules;
+        uint256 effectiveAt = rules.slasherEffectiveAt;
+        if (effectiveAt == 0 || block.timestamp >= effectiveAt) return (address(0), 0);
+        return (rules.pendingSlasher, effectiveAt);
+    }
+
+    /// @inheritdoc IValidatorStaking
+    function pendingSlashRewardBps() external view returns (uint256, uint256) {
+        Rules storage rules = _rules;
+        uint256 effectiveAt = rules.rewardEffectiveAt;
+        if (effectiveAt == 0 || block.timestamp >= effectiveAt) return (0, 0);
+        return (rules.pendingRewardBps, effectiveAt);
+    }
+
+    /// @inheritdoc IValidatorStaking
+    function rewardEligibility(address validator) external view returns (uint64 admittedAt, uint64 leftAt) {
         Validator storage record = _validators[validator];
-        return (record.firstAdmittedAt, record.status == Status.Expelled);
+        return (record.admittedAt, record.leftAt);
     }
 
     /// @inheritdoc IValidatorStaking
@@ -299,7 +402,30 @@ contract ValidatorStaking is IValidatorStaking, AccessControlDefaultAdminRules {
     function activeValidatorAt(uint256 index) external view returns (address) {
         uint256 count = _activeCount;
         if (index >= count) revert ValidatorStakingIndexOutOfRange(index, count);
-        return _activeSet[index];
+        return address(uint160(_setHistory[index].latest()));
+    }
+
+    /// @inheritdoc IValidatorStaking
+    function activeValidatorCountAt(uint256 blockNumber) external view returns (uint256) {
+        return _countHistory.upperLookupRecent(_pastBlock(blockNumber));
+    }
+
+    /// @inheritdoc IValidatorStaking
+    function activeValidatorAtBlock(uint256 index, uint256 blockNumber) external view returns (address) {
+        uint48 key = _pastBlock(blockNumber);
+        uint256 count = _countHistory.upperLookupRecent(key);
+        if (index >= count) revert ValidatorStakingIndexOutOfRange(index, count);
+        return address(uint160(_setHistory[index].upperLookupRecent(key)));
+    }
+
+    /// @inheritdoc IValidatorStaking
+    function activeIndexAt(address validator, uint256 blockNumber) external view returns (bool active, uint256 index) {
+        uint256 slot = _indexHistory[validator].upperLookupRecent(_pastBlock(blockNumber));
+        if (slot == 0) return (false, 0);
+        // Cannot underflow: slot != 0.
+        unchecked {
+            return (true, slot - 1);
+        }
     }
 
     /* ===================== INTERNAL ===================== */
@@ -311,16 +437,16 @@ contract ValidatorStaking is IValidatorStaking, AccessControlDefaultAdminRules {
         Status status = record.status;
         if (status == Status.None) {
             if (amount < minStake) revert ValidatorStakingBelowMinimum(amount, minStake);
-            uint40 admittedAt = record.firstAdmittedAt;
-            if (admittedAt == 0) {
-                admittedAt = uint40(block.timestamp); // unix seconds < 2^40 until year 36812
-                record.firstAdmittedAt = admittedAt;
-            }
+            uint40 admittedAt = uint40(block.timestamp); // unix seconds < 2^40 until year 36812
+            record.admittedAt = admittedAt; // a new admission: an earlier one that ended does not count
+            record.leftAt = 0;
             record.status = Status.Active;
             uint32 index = _activeCount;
-            _activeSet[index] = msg.sender;
             record.setIndex = index;
             _activeCount = index + 1;
+            _writeSlot(index, msg.sender);
+            _writeIndex(msg.sender, uint256(index) + 1);
+            _writeCount(uint256(index) + 1);
             emit Admitted(msg.sender, admittedAt);
         } else if (status == Status.Expelled) {
             revert ValidatorStakingExpelled(msg.sender);
@@ -371,13 +497,13 @@ contract ValidatorStaking is IValidatorStaking, AccessControlDefaultAdminRules {
         }
     }
 
-    /// @dev Active -> Expelled (or CoolingDown -> Expelled): leaves the active set; the remaining
+    /// @dev Active -> Expelled (or CoolingDown/None -> Expelled): leaves the active set; the remaining
     /// active stake joins the unbonding tranche with a fresh cooldown, still slashable.
     function _expel(address validator, Validator storage record, uint256 faults) private {
         uint256 moved;
         uint256 end = record.unbondingEnd;
         if (record.status == Status.Active) {
-            _leaveActiveSet(record);
+            _leaveActiveSet(validator, record);
             moved = record.active;
             if (moved != 0) {
                 end = block.timestamp + cooldown;
@@ -390,8 +516,9 @@ contract ValidatorStaking is IValidatorStaking, AccessControlDefaultAdminRules {
         emit Expelled(validator, faults, moved, end);
     }
 
-    /// @dev Swap-and-pop removal of an Active validator from the active set, O(1).
-    function _leaveActiveSet(Validator storage record) private {
+    /// @dev Swap-and-pop removal of an Active validator from the active set, O(1), with its history;
+    /// ends the validator's admission (`leftAt`).
+    function _leaveActiveSet(address validator, Validator storage record) private {
         uint256 index = record.setIndex;
         uint256 last;
         // Cannot underflow: the validator is Active, so it is in the set and the count is >= 1.
@@ -399,13 +526,48 @@ contract ValidatorStaking is IValidatorStaking, AccessControlDefaultAdminRules {
             last = uint256(_activeCount) - 1;
         }
         if (index != last) {
-            address moved = _activeSet[last];
-            _activeSet[index] = moved;
+            address moved = address(uint160(_setHistory[last].latest()));
+            _writeSlot(index, moved);
             _validators[moved].setIndex = uint32(index); // index < count < 2^32
+            _writeIndex(moved, index + 1);
         }
-        delete _activeSet[last];
+        _writeSlot(last, address(0));
+        _writeIndex(validator, 0);
+        _writeCount(last);
         _activeCount = uint32(last);
         record.setIndex = 0;
+        record.leftAt = uint40(block.timestamp); // unix seconds < 2^40 until year 36812
+    }
+
+    /// @dev Records that set index `index` holds `occupant` (zero: empty) from this block on.
+    function _writeSlot(uint256 index, address occupant) private {
+        _setHistory[index].push(_thisBlock(), uint208(uint160(occupant)));
+    }
+
+    /// @dev Records `validator`'s set index + 1 (zero: not Active) from this block on.
+    function _writeIndex(address validator, uint256 slot) private {
+        _indexHistory[validator].push(_thisBlock(), uint208(slot)); // slot <= count < 2^32
+    }
+
+    /// @dev Records the size of the active set from this block on.
+    function _writeCount(uint256 count) private {
+        _countHistory.push(_thisBlock(), uint208(count)); // count < 2^32
+    }
+
+    /// @dev Moves the pending changes whose time has come into force (so that a new schedule starts clean).
+    function _applyDueChanges(Rules storage rules) private {
+        uint256 slasherAt = rules.slasherEffectiveAt;
+        if (slasherAt != 0 && block.timestamp >= slasherAt) {
+            rules.slasher = rules.pendingSlasher;
+            rules.pendingSlasher = address(0);
+            rules.slasherEffectiveAt = 0;
+        }
+        uint256 rewardAt = rules.rewardEffectiveAt;
+        if (rewardAt != 0 && block.timestamp >= rewardAt) {
+            rules.rewardBps = rules.pendingRewardBps;
+            rules.pendingRewardBps = 0;
+            rules.rewardEffectiveAt = 0;
+        }
     }
 
     /// @dev The open exposure of `validator` to `checkId`, or reverts.
@@ -415,6 +577,22 @@ contract ValidatorStaking is IValidatorStaking, AccessControlDefaultAdminRules {
         if (state != ExposureState.Open && state != ExposureState.Faulted) {
             revert ValidatorStakingUnknownExposure(checkId, validator);
         }
+    }
+
+    /// @dev The current block number as a checkpoint key.
+    function _thisBlock() private view returns (uint48) {
+        return SafeCast.toUint48(block.number);
+    }
+
+    /// @dev `blockNumber` as a checkpoint key, or reverts unless it is a past block (its set is final).
+    function _pastBlock(uint256 blockNumber) private view returns (uint48) {
+        if (blockNumber >= block.number) revert ValidatorStakingFutureLookup(blockNumber, block.number);
+        return uint48(blockNumber); // < block.number < 2^48
+    }
+
+    /// @dev Reverts unless the reward share is within its bound.
+    function _checkRewardBps(uint256 bps) private pure {
+        if (bps > MAX_SLASH_REWARD_BPS) revert ValidatorStakingSlashRewardBpsOutOfRange(bps, MAX_SLASH_REWARD_BPS);
     }
 
     /// @dev Rejects a zero default admin with this contract's error (runs before the base constructor).

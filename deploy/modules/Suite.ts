@@ -31,9 +31,11 @@ export const GUARDIAN_ROLE = id("GUARDIAN_ROLE");
  *
  * Parameters (`Suite.*`, defaults in {@link SUITE_DEFAULTS}):
  * - `minStake` (DG wei, default 10,000 DG): stake needed to be admitted;
- * - `cooldown` (seconds, default 7 days): unbonding cooldown; must be >= challengeWindow + epochDuration;
+ * - `cooldown` (seconds, default 7 days): unbonding cooldown; must be >= challengeWindow + epochDuration
+ *   and > CrossCheck's maxReceiptAge + 2 × (commitWindow + revealWindow);
  * - `faultLimit` (default 3): proven faults after which a validator is expelled;
- * - `slashRewardBps` (default 5,000): share of a slash paid to the recipient the slasher names, the rest burned;
+ * - `slashRewardBps` (default 5,000, also the contract's maximum): share of a slash paid to the recipient
+ *   the slasher names (the honest checkers), the rest burned;
  * - `epochDuration` (seconds, default 1 day, one schedule day per epoch);
  * - `challengeWindow` (seconds, default 1 day): a posted root activates this long after posting;
  * - `adminDelay` (seconds, default 3 days): delay of a default-admin transfer of both contracts;
@@ -42,7 +44,7 @@ export const GUARDIAN_ROLE = id("GUARDIAN_ROLE");
  * Epoch 0 starts at the reservation's `start` (read on-chain), so epochs line up with schedule days.
  * The deployer is the default admin of both contracts (it sends the role grants); hand it over to a
  * multisig afterwards with the two-step `beginDefaultAdminTransfer` / `acceptDefaultAdminTransfer`.
- * SLASHER_ROLE of the escrow is granted to the CrossCheck contract by the module that deploys it.
+ * The escrow's slasher (the CrossCheck contract) is set by the module that deploys it.
  */
 export default buildModule("Suite", (m) => {
   const { token, reservation, inflationVote } = m.useModule(CoreModule);

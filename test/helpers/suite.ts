@@ -27,7 +27,7 @@ export const VALIDATOR_FUNDS = 100_000n * DG;
 /**
  * Deploys Core + Suite through the production Ignition module. Day 0 of the schedule (and epoch 0)
  * starts one day after the latest block. Signer roles: 0 deployer/treasury/admin, 1 oracle,
- * 2 guardian, 3 slasher (SLASHER_ROLE of the escrow), 4..6 validators staked with `minStake`
+ * 2 guardian, 3 slasher (the escrow's slasher, set once), 4..6 validators staked with `minStake`
  * before genesis, 7 `late` (funded, not staked), 8 `outsider`, the rest in `others`.
  */
 export async function deploySuite() {
@@ -45,7 +45,7 @@ export async function deploySuite() {
   const staking = deployed.staking as unknown as ValidatorStaking;
   const rewards = deployed.computeRewards as unknown as ComputeRewards;
 
-  await staking.grantRole(await staking.SLASHER_ROLE(), slasher.address);
+  await staking.setSlasher(slasher.address);
   const validators = [v1, v2, v3];
   for (const signer of [...validators, late]) await token.transfer(signer.address, VALIDATOR_FUNDS);
   for (const signer of validators) {
