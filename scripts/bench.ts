@@ -11,7 +11,7 @@ import { mine, takeSnapshot, time } from "@nomicfoundation/hardhat-network-helpe
 import { getAddress, toBeHex, type ContractTransactionResponse, type Signer } from "ethers";
 import { deploySuite } from "./lib/deploySuite";
 import { buildEpoch, type BuiltEpoch, type ComputeEntry } from "./lib/epoch";
-import type { DataGen } from "../typechain-types";
+import type { DataGen, SwarmStaker } from "../typechain-types";
 
 const DAY = 86_400n;
 const DG = 10n ** 18n;
@@ -92,8 +92,8 @@ function flatnessChecks(): string[] {
       `(${execution.pct <= 2 ? "within" : "NOT within"} 2%); receipts ${receipts.min.toLocaleString("en-US")}–${receipts.max.toLocaleString("en-US")} ` +
       "(the day-80000 call exhausts the reserve and earns a storage refund, hence lower)",
     `postRoot 10 vs 100,000 validators: ${(post[1] - post[0]).toString()} gas apart, only the calldata bytes of the root and total differ (test/ComputeRewards.test.ts pins the execution gas equal)`,
-    `draw with 10 vs 1,000 Active validators: ${draw.min.toLocaleString("en-US")}–${draw.max.toLocaleString("en-US")}, spread ${draw.pct}% ` +
-      "(which indices a draw skips differs; the set's size never enters the cost)",
+    `draw from the history with 10, 1,000 (short and long history) and 10,000 Active validators: ${draw.min.toLocaleString("en-US")}–${draw.max.toLocaleString("en-US")}, spread ${draw.pct}% ` +
+      "(binary searches over the count's and each drawn index's checkpoints: the cost grows with the log of the history, never with N itself)",
   ];
 }
 
@@ -227,13 +227,13 @@ async function main() {
     );
   }
   await (await staking.connect(v4).stake(minStake)).wait(); // admitted before epoch 0, like v1..v3
+  await (await staking.connect(v5).stake(minStake)).wait(); // the one that leaves (its last index moves nothing)
   const unbondSnapshot = await takeSnapshot();
   await measure("requestUnbond (part, stays Active)", staking.connect(v2).requestUnbond(minStake));
   await unbondSnapshot.restore();
-  await measure("requestUnbond (everything, leaves the active set)", staking.connect(v2).requestUnbond(2n * minStake));
+  await measure("requestUnbond (everything, leaves the active set)", staking.connect(v5).requestUnbond(minStake));
   await time.increase(await staking.cooldown());
-  await measure("withdraw (after the cooldown)", staking.connect(v2).withdraw());
-  await (await staking.connect(v2).stake(minStake)).wait(); // v2 back (its first admission time is kept)
+  await measure("withdraw (after the cooldown)", staking.connect(v5).withdraw());
 
   // --- rewards ---
   section = "compute rewards";
@@ -327,7 +327,7 @@ async function main() {
 
   // --- cross-check ---
   section = "cross-check";
-  progress("cross-checks with 10 and 1,000 Active validators");
+  progress("cross-checks with 10 Active validators");
   const joiners = signers.slice(10, 16);
   for (const j of joiners) {
     // More than the stake: every validator keeps a DG balance, so a checker's reward never pays for a
@@ -341,30 +341,58 @@ async function main() {
   const coordinator = crossCheck.connect(oracle);
   const RESULT = ethers.id("the correct result");
   const WRONG = ethers.id("a wrong result");
+  const OTHER = ethers.id("another wrong result");
+  const INPUT_MISMATCH = await crossCheck.INPUT_MISMATCH();
+  const domain = {
+    name: "CrossCheck",
+    version: "1",
+    chainId,
+    verifyingContract: await crossCheck.getAddress(),
+  };
+  const RECEIPT_TYPES = {
+    Receipt: [
+      { name: "taskId", type: "bytes32" },
+      { name: "user", type: "address" },
+      { name: "inputHash", type: "bytes32" },
+      { name: "resultHash", type: "bytes32" },
+      { name: "deliveredAt", type: "uint64" },
+    ],
+  };
   /** A validator still Active (a slashed checker at the minimum stake is expelled). */
   const activeValidator = async (): Promise<Signer & { address: string }> => {
     for (const v of [v1, v2, v3, v4, ...joiners]) if ((await staking.validatorInfo(v.address)).status === 1n) return v;
     throw new Error("no Active validator left");
   };
   /**
-   * Opens a check of task `n` paired with an Active validator and draws it, measuring both when
-   * `when` names the case; returns the id and the parties.
+   * Opens a check of task `n` from a receipt the paired validator signed (ECDSA) and draws it,
+   * measuring both when `when` names the case; returns the id and the three checkers.
    */
   const openCheck = async (n: number, when?: string) => {
-    const label = `${(await staking.activeValidatorCount()).toLocaleString("en-US")} Active validators`;
-    const task = ethers.id(`bench-task-${n}`);
+    const label = `${(await staking.activeValidatorCount()).toLocaleString("en-US")} Active validators${when?.includes("history") ? ", long history" : ""}`;
     const paired = await activeValidator();
-    const open = coordinator.open(task, user.address, paired.address);
-    if (when) await measure(`open (${when}, ${label})`, open);
+    const receipt = {
+      taskId: ethers.id(`bench-task-${n}`),
+      user: user.address,
+      inputHash: ethers.id(`bench-input-${n}`),
+      resultHash: RESULT,
+      deliveredAt: BigInt(await time.latest()),
+    };
+    const signature = await paired.signTypedData(domain, RECEIPT_TYPES, receipt);
+    const open = coordinator.open(receipt, paired.address, signature);
+    if (when) await measure(`open with a signed receipt (${when}, ${label})`, open);
     else await (await open).wait();
     const checkId = await crossCheck.checkCount();
     await mine(1);
-    if (when) await measure(`draw three checkers (${label})`, crossCheck.draw(checkId), { target: "same for any N" });
-    else await (await crossCheck.draw(checkId)).wait();
-    const checkers = (await crossCheck.checkInfo(checkId)).drawn.slice(0, 3);
-    return { checkId, parties: [user.address, paired.address, ...checkers] };
+    if (when) {
+      await measure(`draw three checkers (${label})`, crossCheck.draw(checkId), {
+        ceiling: 478_000,
+        target: "≤ 2× the 239k of the live-set draw; log of the history",
+      });
+    } else await (await crossCheck.draw(checkId)).wait();
+    const checkers = (await crossCheck.checkInfo(checkId)).drawn.slice(0, 3) as string[];
+    return { checkId, checkers };
   };
-  /** Commits and reveals every party's hash (the checkers' from `said`), measuring one commit and one reveal. */
+  /** Commits and reveals each party's hash, measuring one commit and one reveal when `measureOne`. */
   const play = async (checkId: bigint, parties: string[], said: string[], measureOne: boolean) => {
     const salt = ethers.id("bench salt");
     for (const [i, party] of parties.entries()) {
@@ -383,34 +411,70 @@ async function main() {
     await advanceTo((await crossCheck.checkInfo(checkId)).revealDeadline + 1n);
   };
   {
-    const { checkId, parties } = await openCheck(1, "first check: fresh counters");
-    await play(checkId, parties, [RESULT, RESULT, RESULT, RESULT, RESULT], true);
+    const { checkId, checkers } = await openCheck(1, "first check: fresh counters");
+    await play(checkId, checkers, [RESULT, RESULT, RESULT], true);
     await measure("finalize: pass (n1), closes 4 exposures", crossCheck.finalize(checkId));
   }
   {
-    const { checkId, parties } = await openCheck(2, "a later check");
-    await play(checkId, parties, [RESULT, RESULT, RESULT, RESULT, WRONG], false);
+    const { checkId, checkers } = await openCheck(2, "a later check");
+    await play(checkId, checkers, [RESULT, RESULT, WRONG], false);
     await measure("finalize: one checker slashed (n3), 2 rewarded", crossCheck.finalize(checkId));
   }
   {
-    const { checkId, parties } = await openCheck(3);
-    await play(checkId, parties, [RESULT, RESULT, WRONG, WRONG, WRONG], false);
+    const { checkId, checkers } = await openCheck(3);
+    await play(checkId, checkers, [WRONG, WRONG, WRONG], false);
     await measure("finalize: paired validator slashed (n2), 3 rewarded", crossCheck.finalize(checkId));
+  }
+  {
+    const { checkId, checkers } = await openCheck(4);
+    await play(checkId, checkers, [INPUT_MISMATCH, INPUT_MISMATCH, RESULT], false);
+    await measure("finalize: invalid (two INPUT_MISMATCH), nobody slashed", crossCheck.finalize(checkId));
+  }
+  {
+    const { checkId, checkers } = await openCheck(5);
+    await play(checkId, checkers, [RESULT, WRONG, OTHER], false);
+    await measure("finalize: tie declared (one checker gave H)", crossCheck.finalize(checkId));
+    await mine(1);
+    await measure("draw the fifth validator (10 Active validators)", crossCheck.draw(checkId), {
+      ceiling: 478_000,
+    });
+    const fifth = (await crossCheck.checkInfo(checkId)).drawn[3];
+    await play(checkId, [fifth], [RESULT], false);
+    await measure("finalize: tie decided by the fifth, 2 slashed, 2 rewarded", crossCheck.finalize(checkId));
   }
   progress("990 more validators");
   const swarm = await (await ethers.getContractFactory("StakerSwarm")).deploy();
-  await (await token.transfer(await swarm.getAddress(), 990n * minStake)).wait();
-  for (let made = 0; made < 990; made += 45) {
-    await (await swarm.spawn(stakingAddress, await token.getAddress(), 45, minStake)).wait();
+  const swarmAddress = await swarm.getAddress();
+  const tokenAddress = await token.getAddress();
+  /** Tops the active set up to exactly `target` validators (the checks above may have expelled some). */
+  const growTo = async (target: bigint) => {
+    for (let missing = target - (await staking.activeValidatorCount()); missing > 0n;) {
+      const batch = missing < 25n ? missing : 25n;
+      await (await token.transfer(swarmAddress, batch * minStake)).wait();
+      await (await swarm.spawn(stakingAddress, tokenAddress, batch, minStake)).wait();
+      missing -= batch;
+    }
+    if ((await staking.activeValidatorCount()) !== target) throw new Error(`expected ${target} Active validators`);
+  };
+  await growTo(1_000n);
+  const { checkers: busy } = await openCheck(6, "a later check");
+
+  progress("a long history: 900 validators leave and rejoin, one per block (2,700 transactions)");
+  // Not the checkers of the check just opened: their open exposures hold their withdrawals.
+  const members: SwarmStaker[] = [];
+  for (let i = 0; members.length < 900; i++) {
+    const address = await swarm.members(i);
+    if (!busy.includes(address)) members.push(await ethers.getContractAt("SwarmStaker", address));
   }
-  // Top up to exactly 1,000: the checks above may have expelled validators at the minimum stake.
-  const missing = 1_000n - (await staking.activeValidatorCount());
-  if (missing > 0n) {
-    await (await token.transfer(await swarm.getAddress(), missing * minStake)).wait();
-    await (await swarm.spawn(stakingAddress, await token.getAddress(), missing, minStake)).wait();
-  }
-  if ((await staking.activeValidatorCount()) !== 1_000n) throw new Error("expected 1,000 Active validators");
-  await openCheck(4, "a later check");
+  for (const member of members) await (await member.unbondAll(stakingAddress)).wait();
+  await time.increase(await staking.cooldown());
+  for (const member of members) await (await member.withdrawAndRestake(stakingAddress, tokenAddress)).wait();
+  await growTo(1_000n);
+  await openCheck(7, "after 1,800 set changes in 1,800 blocks: long history");
+
+  progress("9,000 more validators");
+  await growTo(10_000n);
+  await openCheck(8, "a later check");
 
   // --- table ---
   const header = ["section", "operation", "gas", "target", "met", "anchor", "ratio"];

@@ -2,7 +2,10 @@
  * System-wide property test: fast-check drives the deployed suite (deploy/modules/CrossCheck.ts)
  * through random sequences of operations — time jumps of any size, releases, proposals, pooling,
  * votes, settles, withdrawals, stakes, unbonds, slashes through cross-checks, epoch posts, claims,
- * transfers — and checks the suite's invariants after every step. A failure shrinks to a minimal
+ * transfers — and checks the suite's invariants after every step. Its actors include attackers:
+ * users that are Active validators, Sybil stakes and unbonds between a check's open and its draw,
+ * full unbonds right before the open, users that stake after a tie, ties with every party Active,
+ * checkers that lie, stay silent or report INPUT_MISMATCH, receipts replayed or from another chain. A failure shrinks to a minimal
  * sequence. `PROPERTY_RUNS` sets the number of sequences (default 2,000).
  */
 import { expect } from "chai";
@@ -10,7 +13,16 @@ import { ethers } from "hardhat";
 import { loadFixture, mine, time } from "@nomicfoundation/hardhat-network-helpers";
 import fc from "fast-check";
 import { buildEpoch, type BuiltEpoch } from "../scripts/lib/epoch";
-import { deployCrossCheck, playRound, result, taskId, type Answer } from "./helpers/crosscheck";
+import {
+  deployCrossCheck,
+  modelPick,
+  modelSeed,
+  playRound,
+  result,
+  taskId,
+  wordOf,
+  type Answer,
+} from "./helpers/crosscheck";
 import { IS_COVERAGE } from "./helpers/fixtures";
 import type { InvariantReader } from "../typechain-types";
 
@@ -54,7 +66,17 @@ async function propertyFixture() {
     ...signers.map((x) => x.address),
     ...(await Promise.all(contracts.map((c) => c.getAddress()))),
   ];
-  return { ...s, reader, holders, joiners, stakers: [...s.validators, ...joiners], holderAddresses, epoch0 };
+  const inputMismatch = await s.crossCheck.INPUT_MISMATCH();
+  return {
+    ...s,
+    reader,
+    holders,
+    joiners,
+    stakers: [...s.validators, ...joiners],
+    holderAddresses,
+    epoch0,
+    inputMismatch,
+  };
 }
 type World = Awaited<ReturnType<typeof propertyFixture>>;
 
@@ -81,7 +103,43 @@ type Op =
   | { kind: "withdrawStake"; who: number }
   | { kind: "post"; computes: number[] }
   | { kind: "claim"; who: number; epoch: number }
-  | { kind: "check"; paired: number; pattern: number };
+  | {
+      kind: "check";
+      paired: number;
+      pattern: number;
+      /** -1: the user is not a validator; else the staker who is the user (Active or not). */
+      user: number;
+      /** The paired validator unbonds everything in the block before the open (an attacker escaping). */
+      unbondBeforeOpen: boolean;
+      /** Stakes (who >= 0) and full unbonds (who < 0, staker -who-1) between the open and the draw. */
+      between: number[];
+      /** The user (if a staker that is not Active) stakes right after a tie is declared. */
+      userStakesAfterTie: boolean;
+    };
+
+const A = result("A"); // the paired validator's receipt: H
+const B = result("B");
+const C = result("C");
+const M = "INPUT_MISMATCH";
+/**
+ * What the three checkers say (then the fifth, after a tie), and the verdict that must follow.
+ * ICrossCheck.Verdict: 1 Invalid, 2 Pass, 3 CheckerSlashed, 4 TieDecided, 5 PairedSlashed, 6 Inconclusive.
+ */
+const PATTERNS: { said: Answer[]; fifth?: string; verdict: bigint; winner?: string }[] = [
+  { said: [A, A, A], verdict: 2n, winner: A }, // pass
+  { said: [A, A, B], verdict: 3n, winner: A }, // one dissenting checker slashed
+  { said: [A, "silent", A], verdict: 3n, winner: A }, // a checker that withholds its reveal is slashed
+  { said: [A, M, A], verdict: 3n, winner: A }, // a lone INPUT_MISMATCH against two H is slashed
+  { said: [B, B, B], verdict: 5n, winner: B }, // the paired validator lied: slashed (n2)
+  { said: [B, B, M], verdict: 5n, winner: B },
+  { said: [M, M, A], verdict: 1n }, // the user's input was unreliable: nobody slashed
+  { said: [M, M, M], verdict: 1n },
+  { said: [B, C, "silent"], verdict: 6n }, // no majority
+  { said: [A, B, C], fifth: A, verdict: 4n, winner: A }, // tie: the fifth sides with H
+  { said: [A, B, B], fifth: B, verdict: 4n, winner: B }, // tie: the fifth sides with the two
+  { said: [A, B, B], fifth: C, verdict: 6n }, // tie: no 3 of 5
+  { said: ["silent", A, "absent"], fifth: "absent", verdict: 6n }, // tie, the fifth never answers
+];
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   {
@@ -189,7 +247,18 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     }),
   },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("claim" as const), who: fc.nat(11), epoch: fc.nat(7) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant("check" as const), paired: fc.nat(11), pattern: fc.nat(5) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant("check" as const),
+      paired: fc.nat(11),
+      pattern: fc.nat(PATTERNS.length - 1),
+      user: fc.oneof(fc.constant(-1), fc.nat(11)),
+      unbondBeforeOpen: fc.boolean(),
+      between: fc.array(fc.integer({ min: -12, max: 11 }), { maxLength: 4 }),
+      userStakesAfterTie: fc.boolean(),
+    }),
+  },
 );
 
 /** Operations that went through (not reverted), by kind, over the whole run. */
@@ -356,45 +425,185 @@ async function apply(w: World, m: Model, op: Op): Promise<void> {
       await attempt(async () => (await w.rewards.connect(who).claimEpoch(epoch, leaf.compute, leaf.proof)).wait());
       return;
     }
-    case "check": {
-      const paired = w.stakers[op.paired];
-      const count = await w.crossCheck.checkCount();
-      const opened = await attempt(async () =>
-        (await w.crossCheck.connect(w.coordinator).open(taskId(`p-${count}`), w.user.address, paired.address)).wait(),
-      );
-      if (!opened) return;
-      const checkId = count + 1n;
-      await mine(1);
-      await w.crossCheck.draw(checkId);
-      const info = await w.crossCheck.checkInfo(checkId);
-      if (info.phase !== 2n) return; // cancelled: too few validators left
-      const A = result("A");
-      const B = result("B");
-      const patterns: Answer[][] = [
-        [A, A, A, A, A], // pass
-        [A, A, A, A, B], // one dissenting checker slashed
-        [A, A, B, B, B], // paired validator slashed
-        [B, A, A, A, A], // invalid
-        [A, "silent", A, A, A], // paired silent: slashed
-        [A, A, A, "absent", B], // tie → fifth
-      ];
-      const said = patterns[op.pattern % patterns.length];
-      const parties = [w.user.address, paired.address, ...info.drawn.slice(0, 3)];
-      await playRound(w, checkId, new Map(parties.map((p, i) => [p, said[i]])));
-      await w.crossCheck.finalize(checkId);
-      if ((await w.crossCheck.checkInfo(checkId)).phase === 3n) {
-        await mine(1);
-        await w.crossCheck.draw(checkId);
-        const fifthInfo = await w.crossCheck.checkInfo(checkId);
-        if (fifthInfo.phase === 4n) {
-          await playRound(w, checkId, new Map([[fifthInfo.drawn[3], A]]));
-          await w.crossCheck.finalize(checkId);
-        }
-      }
-      expect((await w.crossCheck.checkInfo(checkId)).phase, "every check ends finalized").to.equal(5n);
+    case "check":
+      await crossCheck(w, op);
       return;
+  }
+}
+
+/** The stake a validator has in the escrow (active + unbonding). */
+async function stakeOf(w: World, who: string): Promise<bigint> {
+  const info = await w.staking.validatorInfo(who);
+  return info.active + info.unbonding;
+}
+
+/** The live active set, index by index (the fixture's sets are small). */
+async function liveSet(w: World): Promise<string[]> {
+  const count = await w.staking.activeValidatorCount();
+  const set: string[] = [];
+  for (let i = 0n; i < count; i++) set.push(await w.staking.activeValidatorAt(i));
+  return set;
+}
+
+/** Opens the check, draws it and checks the draw against a model of the set frozen before the open. */
+async function drawAndModel(w: World, checkId: bigint, set: string[], excludedParties: string[], round: number) {
+  const info = await w.crossCheck.checkInfo(checkId);
+  if (BigInt(await ethers.provider.getBlockNumber()) <= info.seedBlock) await mine(1);
+  const seedHash = (await ethers.provider.getBlock(Number(info.seedBlock)))!.hash!;
+  await w.crossCheck.draw(checkId);
+  const seed = modelSeed(
+    seedHash,
+    (await ethers.provider.getNetwork()).chainId,
+    await w.crossCheck.getAddress(),
+    checkId,
+    BigInt(round),
+  );
+  const excluded = excludedParties.map((a) => BigInt(set.indexOf(a))).filter((i) => i >= 0n);
+  const words = round === 1 ? [0, 1, 2].map((i) => wordOf(seed, i)) : [BigInt(seed)];
+  const free = BigInt(set.length - excluded.length);
+  if (free < BigInt(words.length)) return [];
+  return modelPick(words, BigInt(set.length), excluded).map((i) => set[Number(i)]);
+}
+
+/**
+ * A cross-check played by attackers as well as honest checkers: a user that is itself a validator,
+ * a paired validator that unbonds everything right before the open, stakes and full unbonds between
+ * the open and the draw (Sybils reordering the set), a user that stakes after a tie; checkers that
+ * lie, withhold their reveal or report INPUT_MISMATCH; receipts replayed and from another chain.
+ * Whatever they do: the open goes through whenever the paired validator has stake and three others
+ * were Active; the checkers are exactly those a model of the set frozen before the open draws;
+ * the verdict is the table's; nobody who gave the winning hash loses stake; every check ends.
+ */
+async function crossCheck(w: World, op: Extract<Op, { kind: "check" }>): Promise<void> {
+  const paired = w.stakers[op.paired];
+  const user = op.user < 0 ? w.user : w.stakers[op.user];
+  if (user.address === paired.address) return;
+  if (op.unbondBeforeOpen) {
+    const active = (await w.staking.validatorInfo(paired.address)).active;
+    await attempt(async () => (await w.staking.connect(paired).requestUnbond(active)).wait());
+  }
+  const set = await liveSet(w); // the set at the end of the block before the open: the snapshot
+  const available = set.filter((a) => a !== paired.address && a !== user.address).length;
+  const hasStake = (await stakeOf(w, paired.address)) > 0n;
+  const count = await w.crossCheck.checkCount();
+  const receipt = {
+    taskId: taskId(`p-${count}`),
+    user: user.address,
+    inputHash: ethers.id(`input-${count}`),
+    resultHash: A,
+    deliveredAt: BigInt(await time.latest()),
+  };
+  const signature = await signReceipt(w, paired, receipt);
+  const opened = await attempt(async () =>
+    (await w.crossCheck.connect(w.coordinator).open(receipt, paired.address, signature)).wait(),
+  );
+  expect(opened, "a check opens whenever the paired validator has stake and 3 others were Active").to.equal(
+    hasStake && available >= 3,
+  );
+  if (!opened) return;
+  const checkId = count + 1n;
+  // Replays: the same receipt again, and a receipt signed for another chain, are refused.
+  expect(
+    await attempt(async () =>
+      (await w.crossCheck.connect(w.coordinator).open(receipt, paired.address, signature)).wait(),
+    ),
+    "a receipt opens one check",
+  ).to.equal(false);
+  const otherChain = { ...receipt, taskId: taskId(`p-${count}-other-chain`) };
+  const foreign = await signReceipt(w, paired, otherChain, 1n);
+  expect(
+    await attempt(async () =>
+      (await w.crossCheck.connect(w.coordinator).open(otherChain, paired.address, foreign)).wait(),
+    ),
+    "a receipt signed for another chain is refused",
+  ).to.equal(false);
+
+  // The attackers act between the open and the draw: they stake Sybils and unbond to reorder the set.
+  for (const move of op.between) {
+    currentKind = move >= 0 ? "stake" : "unbond";
+    const who = w.stakers[move >= 0 ? move : -move - 1];
+    if (move >= 0) await attempt(async () => (await w.staking.connect(who).stake(10_000n * DG)).wait());
+    else {
+      const active = (await w.staking.validatorInfo(who.address)).active;
+      await attempt(async () => (await w.staking.connect(who).requestUnbond(active)).wait());
     }
   }
+  currentKind = "check";
+  const expected = await drawAndModel(w, checkId, set, [paired.address, user.address], 1);
+  const info = await w.crossCheck.checkInfo(checkId);
+  expect(info.phase, "drawn").to.equal(2n);
+  expect([...info.drawn.slice(0, 3)], "the checkers are the model's, from the set before the open").to.deep.equal(
+    expected,
+  );
+
+  const pattern = PATTERNS[op.pattern % PATTERNS.length];
+  const parties = [paired.address, ...info.drawn.slice(0, 3)];
+  const before = new Map<string, bigint>();
+  for (const party of parties) before.set(party, await stakeOf(w, party));
+  await playRound(w, checkId, new Map(info.drawn.slice(0, 3).map((p, i) => [p, answerOf(w, pattern.said[i])])));
+  await w.crossCheck.finalize(checkId);
+  if ((await w.crossCheck.checkInfo(checkId)).phase === 3n) {
+    expect(pattern.fifth, "only a pattern with one H ties").to.not.equal(undefined);
+    const tieSet = await liveSet(w); // the set at the end of the block that declared the tie
+    if (op.userStakesAfterTie && op.user >= 0 && (await w.staking.validatorInfo(user.address)).status === 0n) {
+      await attempt(async () => (await w.staking.connect(user).stake(10_000n * DG)).wait());
+    }
+    const fifthExpected = await drawAndModel(w, checkId, tieSet, [...parties, user.address], 3);
+    const fifthInfo = await w.crossCheck.checkInfo(checkId);
+    if (fifthInfo.phase === 4n) {
+      expect([fifthInfo.drawn[3]], "the fifth is the model's, from the set of the tie").to.deep.equal(fifthExpected);
+      before.set(fifthInfo.drawn[3], await stakeOf(w, fifthInfo.drawn[3]));
+      await playRound(w, checkId, new Map([[fifthInfo.drawn[3], answerOf(w, pattern.fifth!)]]));
+      await w.crossCheck.finalize(checkId);
+    } else {
+      expect(fifthExpected, "no fifth only when nobody was left to draw").to.deep.equal([]);
+    }
+  }
+  const end = await w.crossCheck.checkInfo(checkId);
+  expect(end.phase, "every check ends finalized").to.equal(5n);
+  const noFifth = end.drawn[3] === ethers.ZeroAddress && pattern.fifth !== undefined;
+  expect(end.verdict, "the verdict table").to.equal(noFifth ? 6n : pattern.verdict);
+  const said = [A, ...pattern.said, pattern.fifth ?? "absent"];
+  for (const [i, party] of [paired.address, ...end.drawn].entries()) {
+    if (party === ethers.ZeroAddress) continue;
+    const [open] = await w.staking.exposure(checkId, party);
+    expect(open, "every exposure of the check is closed").to.equal(false);
+    if (pattern.winner === undefined || said[i] === pattern.winner || end.verdict === 6n) {
+      expect(await stakeOf(w, party), "nobody who gave the winning hash (or no verdict) loses stake").to.be.gte(
+        before.get(party)!,
+      );
+    }
+  }
+}
+
+/** The contract's INPUT_MISMATCH for "INPUT_MISMATCH", the answer itself otherwise. */
+function answerOf(w: World, answer: Answer): Answer {
+  return answer === M ? w.inputMismatch : answer;
+}
+
+/** The paired validator's EIP-712 signature of a delivery receipt (another chain id for replay tests). */
+async function signReceipt(
+  w: World,
+  paired: World["stakers"][number],
+  receipt: { taskId: string; user: string; inputHash: string; resultHash: string; deliveredAt: bigint },
+  chainOffset = 0n,
+): Promise<string> {
+  const domain = {
+    name: "CrossCheck",
+    version: "1",
+    chainId: (await ethers.provider.getNetwork()).chainId + chainOffset,
+    verifyingContract: await w.crossCheck.getAddress(),
+  };
+  const types = {
+    Receipt: [
+      { name: "taskId", type: "bytes32" },
+      { name: "user", type: "address" },
+      { name: "inputHash", type: "bytes32" },
+      { name: "resultHash", type: "bytes32" },
+      { name: "deliveredAt", type: "uint64" },
+    ],
+  };
+  return paired.signTypedData(domain, types, receipt);
 }
 
 async function checkInvariants(w: World, m: Model): Promise<void> {

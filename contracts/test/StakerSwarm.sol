@@ -10,6 +10,15 @@ import {SwarmStaker} from "./SwarmStaker.sol";
  * @notice TEST ONLY, never deployed by the modules: creates many validators in one transaction.
  */
 contract StakerSwarm {
+    /// @notice Every validator this swarm created, in order.
+    SwarmStaker[] public members;
+
+    /// @notice Number of validators this swarm created.
+    /// @return the count.
+    function memberCount() external view returns (uint256) {
+        return members.length;
+    }
+
     /**
      * @notice Creates `count` {SwarmStaker}s, each funded from this contract's DG and staking `amount`.
      * @param staking the escrow.
@@ -20,6 +29,7 @@ contract StakerSwarm {
     function spawn(IValidatorStaking staking, IERC20 token, uint256 count, uint256 amount) external {
         for (uint256 i; i < count; ++i) {
             SwarmStaker staker = new SwarmStaker();
+            members.push(staker);
             token.transfer(address(staker), amount);
             staker.stake(staking, token, amount);
         }

@@ -21,4 +21,23 @@ contract SwarmStaker {
         token.approve(address(staking), amount);
         staking.stake(amount);
     }
+
+    /**
+     * @notice Unbonds this validator's whole active stake (it leaves the active set).
+     * @param staking the escrow.
+     */
+    function unbondAll(IValidatorStaking staking) external {
+        staking.requestUnbond(staking.validatorInfo(address(this)).active);
+    }
+
+    /**
+     * @notice Withdraws after the cooldown and stakes everything again (it rejoins the active set).
+     * @param staking the escrow.
+     * @param token the DG token.
+     */
+    function withdrawAndRestake(IValidatorStaking staking, IERC20 token) external {
+        uint256 amount = staking.withdraw();
+        token.approve(address(staking), amount);
+        staking.stake(amount);
+    }
 }
