@@ -91,7 +91,7 @@ export function renderReport(s: LifecycleSummary): string {
   const c = s.check;
   out.push(
     table(
-      `Cross-check ${c.checkId} of a task computed by C: verdict ${c.verdict}`,
+      `Cross-check ${c.checkId} opened from the delivery receipt C signed (result ${c.receiptHash.slice(0, 10)}…): verdict ${c.verdict}`,
       ["", "amount"],
       [
         [`C slashed (10% of its stake at open)`, dg(c.slashed)],
@@ -102,6 +102,24 @@ export function renderReport(s: LifecycleSummary): string {
         ["C's status now (below the minimum stake)", c.pairedStatus],
       ],
     ),
+  );
+  const u = s.unbondedCheck;
+  out.push(
+    table(
+      `Cross-check ${u.checkId}: D unbonded everything right after delivering; checked all the same: verdict ${u.verdict}`,
+      ["", ""],
+      [
+        ["D's status when the check opened", u.pairedStatusAtOpen],
+        ["D's stake then (active + unbonding)", dg(u.stakeAtOpen)],
+        ["D slashed from its unbonding stake", dg(u.slashed)],
+        ["  to the honest checkers / burned", `${dg(u.rewarded)} / ${dg(u.burned + u.dustBurned)}`],
+        ["D's unbonding stake now", dg(u.pairedUnbonding)],
+      ],
+    ),
+  );
+  out.push(
+    `\nCheckers' salts (each written, mode 0600, before its commit was sent; commitments computed locally): ${s.saltDir}` +
+      (c.saltsStoredFirst && u.saltsStoredFirst ? "" : " NO"),
   );
   out.push(
     table(

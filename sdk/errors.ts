@@ -89,7 +89,11 @@ export const ERROR_MESSAGES: Record<string, (args: Args) => string> = {
   AccessControlInvalidDefaultAdmin: (x) =>
     `${s(x, 0)} is not the pending default admin (or the transfer is not due yet)`,
   AccessControlUnauthorizedAccount: (x) => `${s(x, 0)} lacks the role ${s(x, 1)} needed for this call`,
+  CheckpointUnorderedInsertion: () => "a history checkpoint was written out of order (an internal error)",
   SafeCastOverflowedUintDowncast: (x) => `the value ${a(x, 1)} does not fit in ${a(x, 0)} bits`,
+  // BoundedDefaultAdminRules (ValidatorStaking, ComputeRewards, CrossCheck)
+  AdminDelayOutOfRange: (x) => `the admin delay ${secs(x, 0)} is above the maximum of ${secs(x, 1)}`,
+  RoleGrantToZeroAddress: (x) => `the role ${s(x, 0)} cannot be granted to the zero address`,
   // MiningReservation
   MiningReservationAlreadyFunded: () => "the reservation is already funded",
   MiningReservationBeneficiaryAlreadySet: (x) => `the beneficiary is already set to ${s(x, 0)} (it is set once)`,
@@ -120,21 +124,28 @@ export const ERROR_MESSAGES: Record<string, (args: Args) => string> = {
   InflationVoteZeroAddress: () => "an address is missing (zero address)",
   InflationVoteZeroAmount: () => "the amount must be more than 0 DG",
   // ValidatorStaking
-  ValidatorStakingAdminDelayOutOfRange: (x) => `the admin delay ${secs(x, 0)} is above the maximum of ${secs(x, 1)}`,
   ValidatorStakingAmountAboveStake: (x) => `${dg(x, 0)} is more than the active stake of ${dg(x, 1)}`,
   ValidatorStakingBelowMinimum: (x) => `the stake of ${dg(x, 0)} is below the minimum of ${dg(x, 1)}`,
   ValidatorStakingCooldownNotOver: (x) => `the unbonding cooldown ends at ${time(x, 1)}: withdraw after that`,
   ValidatorStakingCooldownOutOfRange: (x) => `the cooldown ${secs(x, 0)} is outside ${secs(x, 1)} .. ${secs(x, 2)}`,
   ValidatorStakingDuplicateExposure: (x) => `${s(x, 1)} is already exposed to check ${a(x, 0)}`,
   ValidatorStakingExpelled: (x) => `${s(x, 0)} was expelled and cannot stake again`,
+  ValidatorStakingFutureLookup: (x) =>
+    `block ${a(x, 0)} is not in the past (current block ${a(x, 1)}): the active set's history starts at the previous block`,
   ValidatorStakingFaultLimitOutOfRange: (x) => `the fault limit ${a(x, 0)} is outside ${a(x, 1)} .. ${a(x, 2)}`,
   ValidatorStakingIndexOutOfRange: (x) => `there are ${a(x, 1)} Active validators; there is no index ${a(x, 0)}`,
   ValidatorStakingMinStakeOutOfRange: (x) => `the minimum stake ${dg(x, 0)} is outside ${dg(x, 1)} .. ${dg(x, 2)}`,
+  ValidatorStakingNoPendingChange: () => "no slasher or reward-share change is pending: nothing to cancel",
+  ValidatorStakingNotSlasher: (x) => `${s(x, 0)} is not the escrow's slasher in force`,
   ValidatorStakingNothingToWithdraw: (x) => `${s(x, 0)} has no unbonded DG to withdraw: request an unbond first`,
   ValidatorStakingOpenExposures: (x) =>
     `${s(x, 0)} is party to ${a(x, 1)} open cross-check(s): withdraw after they are finalized`,
   ValidatorStakingPermitFailed: (x) => `the permit failed and the allowance of ${dg(x, 0)} does not cover ${dg(x, 1)}`,
+  ValidatorStakingRuleUnchanged: () => "the value scheduled is already the one in force: nothing would change",
   ValidatorStakingSlashRewardBpsOutOfRange: (x) => `the slash reward share ${bps(x, 0)} is above ${bps(x, 1)}`,
+  ValidatorStakingSlasherAlreadySet: (x) =>
+    `the slasher is already set to ${s(x, 0)} (set once at wiring): schedule a change with scheduleSlasher`,
+  ValidatorStakingSlasherNotSet: () => "no slasher is set yet: the first one is set by setSlasher",
   ValidatorStakingUnknownExposure: (x) => `${s(x, 1)} has no open exposure to check ${a(x, 0)}`,
   ValidatorStakingWrongStatus: (x) => `${s(x, 0)} is ${named(VALIDATOR_STATUS, x, 1)}, which does not allow this`,
   ValidatorStakingZeroAddress: () => "an address is missing (zero address)",
@@ -157,10 +168,13 @@ export const ERROR_MESSAGES: Record<string, (args: Args) => string> = {
   ComputeRewardsNotActive: (x) => `the root of epoch ${a(x, 0)} is in its challenge window until ${time(x, 1)}`,
   ComputeRewardsNotBeneficiary: (x) => `the reservation pays ${s(x, 0)}, not this distributor`,
   ComputeRewardsNotEligible: (x) =>
-    x[3]
-      ? `${s(x, 1)} was expelled and cannot claim epoch ${a(x, 0)}`
-      : `${s(x, 1)} was not admitted before epoch ${a(x, 0)} started and cannot claim it`,
-  ComputeRewardsNotExpelled: (x) => `${s(x, 1)} can still claim epoch ${a(x, 0)}: its leaf cannot be forfeited`,
+    a(x, 2) === 0n
+      ? `${s(x, 1)} is not admitted as a validator and cannot claim epoch ${a(x, 0)}`
+      : a(x, 3) !== 0n
+        ? `${s(x, 1)} left the active set at ${time(x, 3)} (admitted at ${time(x, 2)}) and was not Active for the whole of epoch ${a(x, 0)}: it cannot claim it`
+        : `${s(x, 1)} was admitted at ${time(x, 2)}, after epoch ${a(x, 0)} started, and cannot claim it`,
+  ComputeRewardsStillEligible: (x) =>
+    `${s(x, 1)} was Active for the whole of epoch ${a(x, 0)} and can still claim it: its leaf cannot be forfeited`,
   ComputeRewardsPendingRoot: (x) => `the root of epoch ${a(x, 0)} is still in its challenge window until ${time(x, 1)}`,
   ComputeRewardsTotalComputeTooLarge: (x) => `the total compute ${a(x, 0)} is above the maximum of ${a(x, 1)}`,
   ComputeRewardsUnknownEpoch: (x) => `no root is posted for epoch ${a(x, 0)}`,
@@ -168,16 +182,26 @@ export const ERROR_MESSAGES: Record<string, (args: Args) => string> = {
   ComputeRewardsZeroRoot: () => "the root must not be zero",
   ComputeRewardsZeroTotalCompute: () => "the total compute must be more than 0",
   // CrossCheck
-  CrossCheckAdminDelayOutOfRange: (x) => `the admin delay ${secs(x, 0)} is above the maximum of ${secs(x, 1)}`,
   CrossCheckAlreadyCommitted: (x) => `${s(x, 1)} already committed to check ${a(x, 0)}`,
   CrossCheckAlreadyRevealed: (x) => `${s(x, 1)} already revealed in check ${a(x, 0)}`,
+  CrossCheckBadReceiptHash: () =>
+    "the receipt's input or result hash is zero, or its result hash is the INPUT_MISMATCH constant",
+  CrossCheckBadSignature: (x) => `the signature is not ${s(x, 0)}'s over this receipt (this chain, this contract)`,
   CrossCheckCommitClosed: (x) => `commits closed at ${time(x, 1)}`,
   CrossCheckCommitmentMismatch: (x) =>
     `the hash and salt revealed by ${s(x, 1)} do not match its commitment to check ${a(x, 0)}`,
+  CrossCheckCooldownTooShort: (x) =>
+    `the staking cooldown ${secs(x, 0)} must be at least ${secs(x, 1)} (receipt age + two commit-reveal rounds)`,
   CrossCheckNotAParty: (x) => `${s(x, 1)} is not a party of the current round of check ${a(x, 0)}`,
   CrossCheckNotCommitted: (x) => `${s(x, 1)} did not commit to check ${a(x, 0)}, so it has nothing to reveal`,
   CrossCheckNotEnoughValidators: (x) => `only ${a(x, 0)} validators can be drawn as checkers; ${a(x, 1)} are needed`,
-  CrossCheckPairedNotActive: (x) => `the paired validator ${s(x, 0)} is ${named(VALIDATOR_STATUS, x, 1)}, not Active`,
+  CrossCheckPairedNoStake: (x) => `the paired validator ${s(x, 0)} has no stake left in the escrow to answer for`,
+  CrossCheckReceiptAgeOutOfRange: (x) =>
+    `the maximum receipt age ${secs(x, 0)} is outside ${secs(x, 1)} .. ${secs(x, 2)}`,
+  CrossCheckReceiptExpired: (x) =>
+    `the receipt was delivered at ${time(x, 0)}, more than ${secs(x, 2)} before ${time(x, 1)}: it expired`,
+  CrossCheckReceiptFromFuture: (x) =>
+    `the receipt says it was delivered at ${time(x, 0)}, after the block time ${time(x, 1)}: it is from the future`,
   CrossCheckRevealClosed: (x) => `reveals closed at ${time(x, 1)}`,
   CrossCheckRevealNotOpen: (x) => `reveals open after the commit deadline, ${time(x, 1)}`,
   CrossCheckRevealNotOver: (x) => `the check can be finalized after its reveal deadline, ${time(x, 1)}`,

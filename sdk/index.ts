@@ -9,5 +9,6 @@ export * from "./proofs";
 export * from "./validator";
 export * from "./holder";
 export * from "./oracle";
+export * from "./crosscheck";
 export * from "./schedule";
 export type { ComputeEntry, BuiltEpoch } from "../scripts/lib/epoch";

@@ -21,9 +21,44 @@ export interface ValidatorStatus {
   unbondingEnd: bigint;
   faults: bigint;
   openExposures: bigint;
-  firstAdmittedAt: bigint;
+  /** Start of the current (or last) admission; 0 if never admitted. */
+  admittedAt: bigint;
+  /** When that admission ended (full unbond or expulsion); 0 while Active. */
+  leftAt: bigint;
   /** When `withdraw` can succeed (cooldown over, no open check), or undefined with nothing to withdraw. */
   canWithdrawAt: bigint | undefined;
+}
+
+/** The escrow's slashing rules in force and the changes scheduled (they apply at `effectiveAt`). */
+export interface EscrowRules {
+  /** The slasher in force (the CrossCheck contract); zero before wiring. */
+  slasher: string;
+  /** Share of each slash paid to the honest checkers, in basis points (the rest is burned). */
+  slashRewardBps: bigint;
+  /** The most the reward share can ever be, in basis points. */
+  maxSlashRewardBps: bigint;
+  /** Unbonding cooldown, in seconds. */
+  cooldown: bigint;
+  /** Seconds between scheduling a rule change and its effect (longer than the cooldown). */
+  ruleChangeDelay: bigint;
+  pendingSlasher: { slasher: string; effectiveAt: bigint } | undefined;
+  pendingSlashRewardBps: { bps: bigint; effectiveAt: bigint } | undefined;
+}
+
+/** The escrow's slasher, reward share and the pending changes, read in one go. */
+export async function escrowRules(suite: Suite): Promise<EscrowRules> {
+  const staking = suite.staking;
+  const [pendingSlasher, pendingAt] = await staking.pendingSlasher();
+  const [pendingBps, pendingBpsAt] = await staking.pendingSlashRewardBps();
+  return {
+    slasher: await staking.slasher(),
+    slashRewardBps: await staking.slashRewardBps(),
+    maxSlashRewardBps: await staking.MAX_SLASH_REWARD_BPS(),
+    cooldown: await staking.cooldown(),
+    ruleChangeDelay: await staking.ruleChangeDelay(),
+    pendingSlasher: pendingAt === 0n ? undefined : { slasher: pendingSlasher, effectiveAt: pendingAt },
+    pendingSlashRewardBps: pendingBpsAt === 0n ? undefined : { bps: pendingBps, effectiveAt: pendingBpsAt },
+  };
 }
 
 /** The result of a multi-epoch claim. */
@@ -126,9 +161,15 @@ export class ValidatorClient {
       unbondingEnd: v.unbondingEnd,
       faults: v.faults,
       openExposures: v.openExposures,
-      firstAdmittedAt: v.firstAdmittedAt,
+      admittedAt: v.admittedAt,
+      leftAt: v.leftAt,
       canWithdrawAt: withdrawable && v.openExposures === 0n ? v.unbondingEnd : undefined,
     };
+  }
+
+  /** The escrow's slashing rules in force and pending ({@link escrowRules}): check them before staking. */
+  rules(): Promise<EscrowRules> {
+    return escrowRules(this.suite);
   }
 
   /**

@@ -1,4 +1,8 @@
-/** Oracle and cross-check tasks: build and submit an epoch; open, draw, commit, reveal, finalize a check. */
+/**
+ * Oracle and cross-check tasks: build and submit an epoch; sign a delivery receipt (the paired
+ * validator); open a check from a receipt file (the coordinator); draw, commit, reveal, finalize.
+ */
+import fs from "node:fs";
 import path from "node:path";
 import { task, types } from "hardhat/config";
 import { id } from "ethers";
@@ -61,24 +65,101 @@ function taskIdOf(value: string): string {
   return /^0x[0-9a-fA-F]{64}$/.test(text) ? text.toLowerCase() : id(text);
 }
 
-task("dg:check:open", "Open a cross-check of a task (coordinator role)")
+/** The bytes of a file, refused in one line when it cannot be read. */
+function readBytes(file: string, name: string): Uint8Array {
+  try {
+    return fs.readFileSync(file);
+  } catch (error) {
+    throw new Error(
+      `--${name}: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
+  }
+}
+
+/** Exactly one of `--<name>` (a file, hashed) and `--<name>-hash` (32-byte hex). */
+function hashArg(
+  file: string | undefined,
+  hash: string | undefined,
+  name: string,
+): { hash?: string; data?: Uint8Array } {
+  if ((file === undefined) === (hash === undefined))
+    throw new Error(`give exactly one of --${name} and --${name}-hash`);
+  return hash !== undefined ? { hash: parseBytes32(hash, `${name}-hash`) } : { data: readBytes(file!, name) };
+}
+
+task("dg:receipt:sign", "Sign the delivery receipt of a task you delivered (paired validator); sends nothing")
   .addParam("task", "The task: 32-byte hex, or any text (hashed)")
   .addParam("user", "The user's address")
-  .addParam("paired", "The paired validator's address")
+  .addOptionalParam("input", "The task's input file (hashed), or give --input-hash")
+  .addOptionalParam("inputHash", "The task's input hash (32-byte hex)")
+  .addOptionalParam("result", "The result file you delivered (hashed), or give --result-hash")
+  .addOptionalParam("resultHash", "The delivered result's hash (32-byte hex)")
+  .addOptionalParam("deliveredAt", "Unix seconds (default: the latest block's time)")
+  .addParam("out", "Where to write the receipt file (JSON: receipt, signature, paired, chain, contract)")
   .addOptionalParam(...ACCOUNT)
-  .setAction(async (args: { task: string; user: string; paired: string; account: number }, hre) =>
+  .setAction(
+    async (
+      args: {
+        task: string;
+        user: string;
+        input?: string;
+        inputHash?: string;
+        result?: string;
+        resultHash?: string;
+        deliveredAt?: string;
+        out: string;
+        account: number;
+      },
+      hre,
+    ) =>
+      runTask(async () => {
+        const taskId = taskIdOf(args.task);
+        const user = parseAddress(args.user, "user");
+        const input = hashArg(args.input, args.inputHash, "input");
+        const result = hashArg(args.result, args.resultHash, "result");
+        const deliveredAt =
+          args.deliveredAt === undefined
+            ? undefined
+            : parseWhole(args.deliveredAt, "delivered-at", { max: 2n ** 64n - 1n });
+        const { signReceipt, writeReceiptFile } = await import("../sdk");
+        const { suite, signer } = await connect(hre, args.account);
+        const signed = await signReceipt(suite, signer, {
+          taskId,
+          user,
+          inputHash: input.hash,
+          input: input.data,
+          resultHash: result.hash,
+          result: result.data,
+          deliveredAt,
+        });
+        writeReceiptFile(args.out, signed);
+        printLines([
+          ["task id", signed.receipt.taskId],
+          ["paired validator", signed.paired],
+          ["input hash", signed.receipt.inputHash],
+          ["result hash", signed.receipt.resultHash],
+          ["delivered at", new Date(Number(signed.receipt.deliveredAt) * 1000).toISOString()],
+          ["receipt file", path.resolve(args.out)],
+        ]);
+      }),
+  );
+
+task("dg:check:open", "Open a cross-check from a delivery receipt file (coordinator role)")
+  .addParam("receipt", "The receipt file written by dg:receipt:sign (JSON: receipt, signature, paired)")
+  .addOptionalParam(...ACCOUNT)
+  .setAction(async (args: { receipt: string; account: number }, hre) =>
     runTask(async () => {
-      const taskId = taskIdOf(args.task);
-      const user = parseAddress(args.user, "user");
-      const paired = parseAddress(args.paired, "paired");
-      const { OracleClient } = await import("../sdk");
+      const { CoordinatorClient, readReceiptFile } = await import("../sdk");
+      const signed = readReceiptFile(args.receipt);
       const { suite, signer } = await connect(hre, args.account);
-      const { checkId, receipt } = await new OracleClient(suite, signer).openCheck(taskId, user, paired);
+      const { checkId, snapshotBlock, transaction } = await new CoordinatorClient(suite, signer).openSigned(signed);
       printLines([
         ["check", checkId],
-        ["task id", taskId],
+        ["task id", signed.receipt.taskId],
+        ["paired validator", signed.paired],
+        ["checkers drawn from", `the active set of block ${snapshotBlock}`],
         ["next", `npx hardhat dg:check:draw --check ${checkId} (in a later block)`],
-        ["transaction", receipt.hash],
+        ["transaction", transaction.hash],
       ]);
     }),
   );
@@ -89,9 +170,9 @@ task("dg:check:draw", "Draw a check's checkers (or its fifth validator) from the
   .setAction(async (args: { check: string; account: number }, hre) =>
     runTask(async () => {
       const checkId = parseWhole(args.check, "check", { min: 1n });
-      const { OracleClient } = await import("../sdk");
+      const { CoordinatorClient } = await import("../sdk");
       const { suite, signer } = await connect(hre, args.account);
-      const receipt = await new OracleClient(suite, signer).draw(checkId);
+      const receipt = await new CoordinatorClient(suite, signer).draw(checkId);
       const info = await suite.crossCheck.checkInfo(checkId);
       printLines([
         [
@@ -105,41 +186,75 @@ task("dg:check:draw", "Draw a check's checkers (or its fifth validator) from the
     }),
   );
 
-task("dg:check:commit", "Commit your result hash to a check (prints the salt to keep for the reveal)")
+task(
+  "dg:check:commit",
+  "Commit your answer to a check you were drawn for (the commitment is computed locally; the salt is stored first)",
+)
   .addParam("check", "Check id")
-  .addParam("result", "Your result hash (32-byte hex)")
-  .addOptionalParam("salt", "A 32-byte hex salt (default: a fresh random one)")
+  .addOptionalParam("result", "Your result hash (32-byte hex)")
+  .addFlag("inputMismatch", "Answer INPUT_MISMATCH: the input you were given does not hash to the receipt's")
+  .addOptionalParam("input", "The input file you were given: refused with --result if it does not match the receipt")
+  .addOptionalParam(
+    "saltFile",
+    "Where to store the salt (default: ~/.datagen/salts/<chain>-<contract>-<check>-<you>.json)",
+  )
   .addOptionalParam(...ACCOUNT)
-  .setAction(async (args: { check: string; result: string; salt?: string; account: number }, hre) =>
-    runTask(async () => {
-      const checkId = parseWhole(args.check, "check", { min: 1n });
-      const result = parseBytes32(args.result, "result");
-      const salt = args.salt === undefined ? undefined : parseBytes32(args.salt, "salt");
-      const { CheckParty } = await import("../sdk");
-      const { suite, signer } = await connect(hre, args.account);
-      const committed = await new CheckParty(suite, signer).commitResult(checkId, result, salt);
-      printLines([
-        ["salt (keep it to reveal)", committed.salt],
-        ["commitment", committed.commitment],
-        ["transaction", committed.receipt.hash],
-      ]);
-    }),
+  .setAction(
+    async (
+      args: {
+        check: string;
+        result?: string;
+        inputMismatch: boolean;
+        input?: string;
+        saltFile?: string;
+        account: number;
+      },
+      hre,
+    ) =>
+      runTask(async () => {
+        const checkId = parseWhole(args.check, "check", { min: 1n });
+        if ((args.result === undefined) === !args.inputMismatch) {
+          throw new Error("give exactly one of --result and --input-mismatch");
+        }
+        const result = args.result === undefined ? undefined : parseBytes32(args.result, "result");
+        const input = args.input === undefined ? undefined : readBytes(args.input, "input");
+        const { CheckerClient, INPUT_MISMATCH, hashInput } = await import("../sdk");
+        const { suite, signer } = await connect(hre, args.account);
+        if (input !== undefined && result !== undefined) {
+          const expected = (await suite.crossCheck.checkInfo(checkId)).inputHash;
+          if (hashInput(input) !== expected.toLowerCase()) {
+            throw new Error(
+              `--input does not hash to the receipt's input hash ${expected}: commit --input-mismatch instead`,
+            );
+          }
+        }
+        const committed = await new CheckerClient(suite, signer).commitResult(checkId, result ?? INPUT_MISMATCH, {
+          saltFile: args.saltFile,
+          onSaltStored: (file) => printLines([["salt stored in (keep it to reveal)", file]]),
+        });
+        printLines([
+          ["committed", result === undefined ? "INPUT_MISMATCH" : result],
+          ["commitment", committed.commitment],
+          ["transaction", committed.receipt.hash],
+        ]);
+      }),
   );
 
-task("dg:check:reveal", "Reveal your committed result hash (after the commit deadline)")
+task("dg:check:reveal", "Reveal your committed answer (after the commit deadline), read back from the salt file")
   .addParam("check", "Check id")
-  .addParam("result", "Your result hash (32-byte hex)")
-  .addParam("salt", "The salt printed by dg:check:commit")
+  .addOptionalParam("saltFile", "The salt file dg:check:commit printed (default: the store's file for this check)")
   .addOptionalParam(...ACCOUNT)
-  .setAction(async (args: { check: string; result: string; salt: string; account: number }, hre) =>
+  .setAction(async (args: { check: string; saltFile?: string; account: number }, hre) =>
     runTask(async () => {
       const checkId = parseWhole(args.check, "check", { min: 1n });
-      const result = parseBytes32(args.result, "result");
-      const salt = parseBytes32(args.salt, "salt");
-      const { CheckParty } = await import("../sdk");
+      const { CheckerClient } = await import("../sdk");
       const { suite, signer } = await connect(hre, args.account);
-      const receipt = await new CheckParty(suite, signer).revealResult(checkId, result, salt);
-      printLines([["transaction", receipt.hash]]);
+      const revealed = await new CheckerClient(suite, signer).revealResult(checkId, { saltFile: args.saltFile });
+      printLines([
+        ["revealed", revealed.resultHash],
+        ["salt file", revealed.saltFile],
+        ["transaction", revealed.receipt.hash],
+      ]);
     }),
   );
 
@@ -149,9 +264,9 @@ task("dg:check:finalize", "Finalize a check after its reveal deadline: verdict, 
   .setAction(async (args: { check: string; account: number }, hre) =>
     runTask(async () => {
       const checkId = parseWhole(args.check, "check", { min: 1n });
-      const { OracleClient, formatDG } = await import("../sdk");
+      const { CoordinatorClient, formatDG } = await import("../sdk");
       const { suite, signer } = await connect(hre, args.account);
-      const { verdict, receipt } = await new OracleClient(suite, signer).finalize(checkId);
+      const { verdict, receipt } = await new CoordinatorClient(suite, signer).finalize(checkId);
       const lines: [string, string][] = [["verdict", verdict]];
       for (const log of receipt.logs) {
         const e = (() => {

@@ -66,7 +66,7 @@ task("dg:validator:withdraw", "Withdraw your unbonded stake after the cooldown")
     }),
   );
 
-task("dg:validator:status", "Show a validator's stake, state and faults")
+task("dg:validator:status", "Show a validator's stake, state, admission and faults, and the escrow's slashing rules")
   .addOptionalParam("address", "The validator (default: the acting account)")
   .addOptionalParam(...ACCOUNT)
   .setAction(async (args: { address?: string; account: number }, hre) =>
@@ -74,7 +74,9 @@ task("dg:validator:status", "Show a validator's stake, state and faults")
       const address = args.address === undefined ? undefined : parseAddress(args.address, "address");
       const { ValidatorClient, formatDG } = await import("../sdk");
       const { suite, signer } = await connect(hre, args.account);
-      const s = await new ValidatorClient(suite, signer).status(address);
+      const client = new ValidatorClient(suite, signer);
+      const s = await client.status(address);
+      const rules = await client.rules();
       const when = (t: bigint) => (t === 0n ? "-" : new Date(Number(t) * 1000).toISOString());
       printLines([
         ["validator", s.address],
@@ -84,8 +86,22 @@ task("dg:validator:status", "Show a validator's stake, state and faults")
         ["unbonding ends", when(s.unbondingEnd)],
         ["open checks", s.openExposures],
         ["proven faults", s.faults],
-        ["first admitted", when(s.firstAdmittedAt)],
+        ["admitted at", when(s.admittedAt)],
+        ["left at", s.admittedAt !== 0n && s.leftAt === 0n ? "- (still Active)" : when(s.leftAt)],
         ["can withdraw at", s.canWithdrawAt === undefined ? "-" : when(s.canWithdrawAt)],
+        ["escrow slasher", rules.slasher],
+        ["slash reward share", `${rules.slashRewardBps} bps (at most ${rules.maxSlashRewardBps})`],
+        [
+          "pending rule change",
+          [
+            rules.pendingSlasher &&
+              `slasher ${rules.pendingSlasher.slasher} from ${when(rules.pendingSlasher.effectiveAt)}`,
+            rules.pendingSlashRewardBps &&
+              `reward share ${rules.pendingSlashRewardBps.bps} bps from ${when(rules.pendingSlashRewardBps.effectiveAt)}`,
+          ]
+            .filter(Boolean)
+            .join("; ") || "none",
+        ],
       ]);
     }),
   );

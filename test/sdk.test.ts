@@ -8,26 +8,41 @@ import path from "node:path";
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, mine, time } from "@nomicfoundation/hardhat-network-helpers";
+import hre from "hardhat";
 import { ParamType, id, type Signer } from "ethers";
 import {
-  CheckParty,
+  CheckerClient,
+  CoordinatorClient,
   DataGenError,
   DataGenSdkError,
   ERROR_MESSAGES,
   HolderClient,
+  INPUT_MISMATCH,
   OracleClient,
   ValidatorClient,
+  commitmentOf,
   decodeError,
   formatDG,
+  hashInput,
+  hashResult,
   loadDeployment,
   readProofsFile,
+  readReceiptFile,
+  readSaltFile,
+  receiptDigest,
+  receiptDomain,
+  recoverReceiptSigner,
+  saltFilePath,
+  signReceipt,
   suiteErrorFragments,
   suiteErrorInterface,
   suiteFor,
   withPlainErrors,
   writeDeployment,
   writeProofsFile,
+  writeReceiptFile,
   type DeploymentRecord,
+  type SignedReceipt,
   type Suite,
 } from "../sdk";
 import { deployCrossCheck } from "./helpers/crosscheck";
@@ -72,7 +87,7 @@ describe("SDK", () => {
     const fragments = suiteErrorFragments();
 
     it("has a message for every error of the six contracts, and nothing else", () => {
-      expect(fragments.length).to.equal(106);
+      expect(fragments.length).to.equal(119);
       expect(Object.keys(ERROR_MESSAGES).sort()).to.deep.equal(fragments.map((f) => f.name).sort());
     });
 
@@ -113,7 +128,7 @@ describe("SDK", () => {
       expect(error).to.be.instanceOf(DataGenError);
       expect((error as DataGenError).errorName).to.equal("ValidatorStakingBelowMinimum");
       expect((error as DataGenError).message).to.equal("the stake of 5 DG is below the minimum of 10,000 DG");
-      const unknown = await new OracleClient(await clientSuite(s.outsider, dir), s.outsider)
+      const unknown = await new CoordinatorClient(await clientSuite(s.outsider, dir), s.outsider)
         .finalize(7n)
         .catch((e: unknown) => e);
       expect((unknown as DataGenError).message).to.equal("there is no check 7");
@@ -289,35 +304,363 @@ describe("SDK", () => {
     });
   });
 
-  describe("oracle client and check parties", () => {
-    it("opens a check, draws, commits and reveals for every party, finalizes with the verdict", async () => {
+  describe("validator status and the escrow's rules", () => {
+    it("status shows the current admission (admittedAt, leftAt); rules show the slasher, share and pending changes", async () => {
       const { s, dir } = await loadFixture(sdkSuite);
-      const oracle = new OracleClient(await clientSuite(s.coordinator, dir), s.coordinator);
+      const v = s.others[0];
+      const client = new ValidatorClient(await clientSuite(v, dir), v);
+      await client.stake(10_000n * DG);
+      const admitted = BigInt(await time.latest());
+      expect([(await client.status()).admittedAt, (await client.status()).leftAt]).to.deep.equal([admitted, 0n]);
+      await client.requestUnbond(10_000n * DG);
+      const left = BigInt(await time.latest());
+      const status = await client.status();
+      expect([status.status, status.admittedAt, status.leftAt]).to.deep.equal(["CoolingDown", admitted, left]);
+
+      const rules = await client.rules();
+      expect(rules).to.deep.equal({
+        slasher: await s.crossCheck.getAddress(),
+        slashRewardBps: 5_000n,
+        maxSlashRewardBps: 5_000n,
+        cooldown: 7n * DAY,
+        ruleChangeDelay: 9n * DAY,
+        pendingSlasher: undefined,
+        pendingSlashRewardBps: undefined,
+      });
+      await s.staking.connect(s.deployer).scheduleSlashRewardBps(1_000n);
+      const effectiveAt = BigInt(await time.latest()) + 9n * DAY;
+      expect((await client.rules()).pendingSlashRewardBps).to.deep.equal({ bps: 1_000n, effectiveAt });
+      expect((await client.rules()).slashRewardBps).to.equal(5_000n);
+      await time.increaseTo(effectiveAt);
+      const later = await client.rules();
+      expect([later.slashRewardBps, later.pendingSlashRewardBps]).to.deep.equal([1_000n, undefined]);
+    });
+  });
+
+  describe("delivery receipts: the paired validator signs, the coordinator opens", () => {
+    async function signed(s: Awaited<ReturnType<typeof sdkSuite>>["s"], dir: string, task = "job-1") {
       const paired = s.validators[0];
-      const { checkId } = await oracle.openCheck(id("task"), s.user.address, paired.address);
+      return signReceipt(await clientSuite(paired, dir), paired, {
+        taskId: task,
+        user: s.user.address,
+        input: "the input",
+        result: "the result",
+      });
+    }
+
+    it("signs the EIP-712 receipt the contract verifies (same digest, recovers the paired validator)", async () => {
+      const { s, dir } = await loadFixture(sdkSuite);
+      const r = await signed(s, dir);
+      const { chainId } = await ethers.provider.getNetwork();
+      const crossCheck = await s.crossCheck.getAddress();
+      expect(r.receipt).to.deep.equal({
+        taskId: id("job-1"),
+        user: s.user.address,
+        inputHash: hashInput("the input"),
+        resultHash: hashResult("the result"),
+        deliveredAt: BigInt(await time.latest()),
+      });
+      expect([r.chainId, r.crossCheck, r.paired]).to.deep.equal([chainId, crossCheck, s.validators[0].address]);
+      const domain = receiptDomain(chainId, crossCheck);
+      expect(receiptDigest(r.receipt, domain)).to.equal(await s.crossCheck.receiptDigest(r.receipt));
+      expect(recoverReceiptSigner(r.receipt, r.signature, domain)).to.equal(s.validators[0].address);
+      const eip712 = await s.crossCheck.eip712Domain();
+      expect([eip712.name, eip712.version, eip712.chainId, eip712.verifyingContract]).to.deep.equal([
+        "CrossCheck",
+        "1",
+        chainId,
+        crossCheck,
+      ]);
+      expect(INPUT_MISMATCH).to.equal(await s.crossCheck.INPUT_MISMATCH());
+    });
+
+    it("opens a check from a receipt file; the check holds the receipt's hashes", async () => {
+      const { s, dir } = await loadFixture(sdkSuite);
+      const r = await signed(s, dir);
+      const file = path.join(dir, "receipt.json");
+      writeReceiptFile(file, r);
+      expect(readReceiptFile(file)).to.deep.equal(r);
+      const coordinator = new CoordinatorClient(await clientSuite(s.coordinator, dir), s.coordinator);
+      const { checkId, snapshotBlock, transaction } = await coordinator.openSigned(readReceiptFile(file));
       expect(checkId).to.equal(1n);
-      await expect(oracle.draw(checkId)).to.be.rejectedWith(DataGenError, /^the seed block \d+ is not mined yet/);
-      await mine(1);
-      await oracle.draw(checkId);
+      expect(snapshotBlock).to.equal(BigInt(transaction.blockNumber - 1));
       const info = await s.crossCheck.checkInfo(checkId);
-      const parties = [s.user.address, paired.address, ...info.drawn.slice(0, 3)];
-      const salts: string[] = [];
-      for (const party of parties) {
-        const signer = await ethers.getSigner(party);
-        const { salt } = await new CheckParty(await clientSuite(signer, dir), signer).commitResult(
-          checkId,
-          id("result"),
-        );
-        salts.push(salt);
+      expect([info.taskId, info.user, info.paired, info.resultHash, info.inputHash]).to.deep.equal([
+        id("job-1"),
+        s.user.address,
+        s.validators[0].address,
+        hashResult("the result"),
+        hashInput("the input"),
+      ]);
+    });
+
+    describe("refuses before sending what the contract would refuse, in one line", () => {
+      const cases: [
+        string,
+        (r: SignedReceipt, s: Awaited<ReturnType<typeof sdkSuite>>["s"], dir: string) => Promise<SignedReceipt>,
+        RegExp,
+        string,
+      ][] = [
+        [
+          "an expired receipt",
+          async (r) => {
+            await time.increase(72n * 3_600n + 1n);
+            return r;
+          },
+          /^the receipt was delivered at .*, more than 259200 s before the latest block \(.*\): it expired$/,
+          "CrossCheckReceiptExpired",
+        ],
+        [
+          "a receipt from the future",
+          async (r, s, dir) => {
+            const paired = s.validators[0];
+            return signReceipt(await clientSuite(paired, dir), paired, {
+              ...r.receipt,
+              deliveredAt: r.receipt.deliveredAt + 3_600n,
+            });
+          },
+          /^the receipt says it was delivered at .*, after the latest block \(.*\): it is from the future$/,
+          "CrossCheckReceiptFromFuture",
+        ],
+        [
+          "a receipt signed by another validator",
+          async (r, s, dir) => {
+            const other = s.validators[1];
+            const forged = await signReceipt(await clientSuite(other, dir), other, r.receipt);
+            return { ...forged, paired: r.paired };
+          },
+          /^the receipt is signed by 0x[0-9a-fA-F]{40}, not by the paired validator 0x[0-9a-fA-F]{40} \(on chain 31337, CrossCheck 0x/,
+          "CrossCheckBadSignature",
+        ],
+        [
+          "a task already checked",
+          async (r, s, dir) => {
+            await new CoordinatorClient(await clientSuite(s.coordinator, dir), s.coordinator).openSigned(r);
+            return r;
+          },
+          /^task 0x[0-9a-f]{64} is already checked by check 1$/,
+          "CrossCheckTaskAlreadyChecked",
+        ],
+        [
+          "a receipt whose result hash is INPUT_MISMATCH",
+          async (r) => ({ ...r, receipt: { ...r.receipt, resultHash: INPUT_MISMATCH } }),
+          /^the receipt's result hash is the INPUT_MISMATCH constant, not a result$/,
+          "CrossCheckBadReceiptHash",
+        ],
+      ];
+      for (const [what, make, message, contractError] of cases) {
+        it(what, async () => {
+          const { s, dir } = await loadFixture(sdkSuite);
+          const r = await make(await signed(s, dir), s, dir);
+          const coordinator = new CoordinatorClient(await clientSuite(s.coordinator, dir), s.coordinator);
+          const block = await ethers.provider.getBlockNumber();
+          const checks = await s.crossCheck.checkCount();
+          await expect(coordinator.open(r.receipt, r.paired, r.signature)).to.be.rejectedWith(DataGenSdkError, message);
+          expect(await ethers.provider.getBlockNumber(), "nothing sent").to.equal(block);
+          expect(await s.crossCheck.checkCount()).to.equal(checks);
+          // The contract refuses the same receipt with its own error.
+          await expect(
+            s.crossCheck.connect(s.coordinator).open(r.receipt, r.paired, r.signature),
+          ).to.be.revertedWithCustomError(s.crossCheck, contractError);
+        });
       }
+
+      it("a receipt file for another chain, or malformed", async () => {
+        const { s, dir } = await loadFixture(sdkSuite);
+        const r = await signed(s, dir);
+        const coordinator = new CoordinatorClient(await clientSuite(s.coordinator, dir), s.coordinator);
+        await expect(coordinator.openSigned({ ...r, chainId: 97n })).to.be.rejectedWith(
+          DataGenSdkError,
+          "the receipt is for chain 97, not this network's chain 31337",
+        );
+        const file = path.join(dir, "bad-receipt.json");
+        const bad = (content: unknown, pattern: RegExp) => {
+          fs.writeFileSync(file, typeof content === "string" ? content : JSON.stringify(content));
+          expect(() => readReceiptFile(file)).to.throw(DataGenSdkError, pattern);
+        };
+        writeReceiptFile(file, r);
+        const good = JSON.parse(fs.readFileSync(file, "utf8"));
+        bad("{", /not valid JSON/);
+        bad({ ...good, paired: "nope" }, /paired must be an address/);
+        bad({ ...good, signature: "xyz" }, /signature must be hex bytes/);
+        bad({ ...good, receipt: { ...good.receipt, inputHash: "0x12" } }, /receipt\.inputHash must be 32 bytes in hex/);
+        bad(
+          { ...good, receipt: { ...good.receipt, deliveredAt: "-1" } },
+          /receipt\.deliveredAt must be a decimal string/,
+        );
+        bad({ ...good, receipt: { ...good.receipt, user: good.paired } }, /cannot be its own paired validator/);
+      });
+    });
+  });
+
+  describe("checkers: local commitments, the salt stored before the commit, reveal from the salt file", () => {
+    /** Records every JSON-RPC request the SDK sends while `action` runs. */
+    async function recordRpc<T>(requests: string[], action: () => Promise<T>): Promise<T> {
+      const provider = hre.network.provider as unknown as { send: (m: string, p?: unknown[]) => Promise<unknown> };
+      const original = provider.send;
+      provider.send = function (method: string, params?: unknown[]) {
+        requests.push(
+          `${method} ${JSON.stringify(params ?? [], (_k, v) => (typeof v === "bigint" ? v.toString() : v))}`,
+        );
+        return original.call(this, method, params);
+      };
+      try {
+        return await action();
+      } finally {
+        provider.send = original;
+      }
+    }
+
+    async function openedCheck() {
+      const { s, dir } = await loadFixture(sdkSuite);
+      const paired = s.validators[0];
+      const r = await signReceipt(await clientSuite(paired, dir), paired, {
+        taskId: "job-7",
+        user: s.user.address,
+        input: "the input",
+        result: "the result",
+      });
+      const coordinator = new CoordinatorClient(await clientSuite(s.coordinator, dir), s.coordinator);
+      const { checkId } = await coordinator.open(r.receipt, r.paired, r.signature);
+      await mine(1);
+      await coordinator.draw(checkId);
+      const info = await s.crossCheck.checkInfo(checkId);
+      const checkers = await Promise.all(info.drawn.slice(0, 3).map((a) => ethers.getSigner(a)));
+      const saltDir = fs.mkdtempSync(path.join(os.tmpdir(), "dg-salts-"));
+      return { s, dir, checkId, info, checkers, coordinator, saltDir };
+    }
+
+    it("commits a commitment computed locally (equal to the contract's), no secret in any RPC request, salt on disk first", async () => {
+      const { s, dir, checkId, checkers, saltDir } = await openedCheck();
+      const checker = checkers[0];
+      const client = new CheckerClient(await clientSuite(checker, dir), checker);
+      const resultHash = hashResult("the result");
+      let atStore: { requests: number; mode: number; record: ReturnType<typeof readSaltFile> } | undefined;
+      const requests: string[] = [];
+      const result = await recordRpc(requests, () =>
+        client.commitResult(checkId, resultHash, {
+          saltDir,
+          onSaltStored: (file) => {
+            atStore = {
+              requests: requests.length,
+              mode: fs.statSync(file).mode & 0o777,
+              record: readSaltFile(file),
+            };
+          },
+        }),
+      );
+      const { chainId } = await ethers.provider.getNetwork();
+      const crossCheck = await s.crossCheck.getAddress();
+      // Same commitment as the contract's view, and as committed.
+      expect(result.commitment).to.equal(
+        await s.crossCheck.commitmentOf(checkId, checker.address, resultHash, result.salt),
+      );
+      expect(result.commitment).to.equal(
+        commitmentOf({ chainId, crossCheck, checkId, party: checker.address, resultHash, salt: result.salt }),
+      );
+      expect((await s.crossCheck.submission(checkId, checker.address))[0]).to.equal(result.commitment);
+      // Neither the salt nor the hash went to the node; the commitment did, after the salt was stored.
+      const secrets = [result.salt.slice(2), resultHash.slice(2)];
+      for (const request of requests)
+        for (const secret of secrets) expect(request.toLowerCase()).to.not.include(secret);
+      const sent = requests.findIndex((r) => r.startsWith("eth_sendTransaction"));
+      expect(sent, requests.join("\n")).to.be.greaterThan(-1);
+      expect(requests[sent].toLowerCase()).to.include(result.commitment.slice(2));
+      expect(atStore, "salt stored").to.not.equal(undefined);
+      expect(atStore!.requests, "salt stored before the commit was sent").to.be.at.most(sent);
+      expect(atStore!.mode).to.equal(0o600);
+      expect(result.saltFile).to.equal(saltFilePath({ chainId, crossCheck, checkId, party: checker.address }, saltDir));
+      expect(path.basename(result.saltFile)).to.equal(`${chainId}-${crossCheck}-${checkId}-${checker.address}.json`);
+      expect(atStore!.record).to.deep.equal({
+        format: "datagen-salt/1",
+        chainId: chainId.toString(),
+        crossCheck,
+        checkId: checkId.toString(),
+        party: checker.address,
+        resultHash,
+        salt: result.salt,
+        commitment: result.commitment,
+      });
+      // A second commit is refused before anything is sent, and the salt file stays.
+      await expect(client.commitResult(checkId, resultHash, { saltDir })).to.be.rejectedWith(
+        DataGenSdkError,
+        /already committed to check 1 \(its salt should be in /,
+      );
+      expect(readSaltFile(result.saltFile).salt).to.equal(result.salt);
+    });
+
+    it("three honest checkers reveal from their salt files: Pass; a restart reuses the stored salt", async () => {
+      const { s, dir, checkId, info, checkers, coordinator, saltDir } = await openedCheck();
+      const H = hashResult("the result");
+      // A crash after the salt was stored and before the commit was sent: the same salt is used again.
+      const first = new CheckerClient(await clientSuite(checkers[0], dir), checkers[0]);
+      const file = await first.saltFileFor(checkId, { saltDir });
+      const failing = await first
+        .commitResult(checkId, H, {
+          saltDir,
+          onSaltStored: () => {
+            throw new Error("crash");
+          },
+        })
+        .catch((e: Error) => e);
+      expect((failing as Error).message).to.equal("crash");
+      const stored = readSaltFile(file);
+      expect((await s.crossCheck.submission(checkId, checkers[0].address))[0]).to.equal(`0x${"0".repeat(64)}`);
+      await expect(first.commitResult(checkId, hashResult("other"), { saltDir })).to.be.rejectedWith(
+        DataGenSdkError,
+        /holds a salt for the result hash 0x[0-9a-f]{64}, not 0x[0-9a-f]{64}: remove it first/,
+      );
+      expect((await first.commitResult(checkId, H, { saltDir })).salt).to.equal(stored.salt);
+      for (const checker of checkers.slice(1)) {
+        const client = new CheckerClient(await clientSuite(checker, dir), checker);
+        const { resultHash } = await client.answer(checkId, "the input", () => "the result");
+        expect(resultHash).to.equal(H);
+        await client.commitResult(checkId, resultHash, { saltDir });
+      }
+      await expect(first.revealResult(checkId, { saltDir })).to.be.rejectedWith(
+        DataGenError,
+        /^reveals open after the commit deadline/,
+      );
       await time.increaseTo(info.commitDeadline + 1n);
-      for (const [i, party] of parties.entries()) {
-        const signer = await ethers.getSigner(party);
-        await new CheckParty(await clientSuite(signer, dir), signer).revealResult(checkId, id("result"), salts[i]);
+      // A salt file of another party is refused before sending.
+      const second = new CheckerClient(await clientSuite(checkers[1], dir), checkers[1]);
+      await expect(second.revealResult(checkId, { saltFile: file })).to.be.rejectedWith(
+        DataGenSdkError,
+        new RegExp(
+          `is the salt of check 1 of ${checkers[0].address} .*, not of check 1 of ${checkers[1].address} here$`,
+        ),
+      );
+      for (const checker of checkers) {
+        const revealed = await new CheckerClient(await clientSuite(checker, dir), checker).revealResult(checkId, {
+          saltDir,
+        });
+        expect(revealed.resultHash).to.equal(H);
       }
       await time.increaseTo(info.revealDeadline + 1n);
-      const { verdict } = await oracle.finalize(checkId);
-      expect(verdict).to.equal("Pass");
+      expect((await coordinator.finalize(checkId)).verdict).to.equal("Pass");
+    });
+
+    it("two checkers given an input that does not hash to the receipt's answer INPUT_MISMATCH: Invalid", async () => {
+      const { dir, checkId, info, checkers, coordinator, saltDir } = await openedCheck();
+      const inputs = ["the input", "a tampered input", "another tampered input"];
+      let computed = 0;
+      for (const [i, checker] of checkers.entries()) {
+        const client = new CheckerClient(await clientSuite(checker, dir), checker);
+        const answer = await client.answer(checkId, inputs[i], (input) => {
+          computed += 1;
+          return `result of ${input}`;
+        });
+        expect(answer.inputMatches).to.equal(i === 0);
+        expect(answer.resultHash).to.equal(i === 0 ? hashResult("result of the input") : INPUT_MISMATCH);
+        await client.commitResult(checkId, answer.resultHash, { saltDir });
+      }
+      expect(computed, "compute runs only on a matching input").to.equal(1);
+      await time.increaseTo(info.commitDeadline + 1n);
+      for (const checker of checkers) {
+        await new CheckerClient(await clientSuite(checker, dir), checker).revealResult(checkId, { saltDir });
+      }
+      await time.increaseTo(info.revealDeadline + 1n);
+      expect((await coordinator.finalize(checkId)).verdict).to.equal("Invalid");
     });
   });
 });

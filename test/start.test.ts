@@ -1,6 +1,6 @@
 /**
- * `npm start`: the life cycle runs, exits 0, and what it prints (proportional split, slashes, burns)
- * is what the contracts hold.
+ * `npm start`: the life cycle runs, exits 0, and what it prints (proportional split, slashes opened
+ * from signed delivery receipts, burns, the checkers' salt files) is what the contracts hold.
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -46,11 +46,18 @@ describe("npm start: the whole life cycle", function () {
     expect(b.supplyBefore - b.supplyAfter).to.equal(b.burned);
   });
 
-  it("the cross-check slashes and expels the cheater, pays the checkers, burns the rest", async () => {
+  it("the cross-check opened from C's signed receipt slashes and expels the cheater, pays the checkers, burns the rest", async () => {
     const staking = await ethers.getContractAt("ValidatorStaking", summary.addresses.ValidatorStaking);
     const token = await ethers.getContractAt("DataGen", summary.addresses.DataGen);
+    const crossCheck = await ethers.getContractAt("CrossCheck", summary.addresses.CrossCheck);
     const c = summary.check;
     expect(c.verdict).to.equal("PairedSlashed");
+    const check = await crossCheck.checkInfo(c.checkId);
+    expect(check.resultHash).to.equal(c.receiptHash); // H is the receipt's hash: C took no part in commit-reveal
+    expect(check.resultHash).to.equal(ethers.id("C's shortcut"));
+    expect(await crossCheck.checkOfTask(c.taskId)).to.equal(c.checkId);
+    expect(c.pairedStatusAtOpen).to.equal("Active");
+    expect(c.rewards.map((r) => r.checker)).to.deep.equal(c.checkers);
     expect(c.slashed).to.equal(1_000n * DG);
     expect(c.rewarded).to.equal(500n * DG);
     expect(c.burned).to.equal(500n * DG);
@@ -67,11 +74,52 @@ describe("npm start: the whole life cycle", function () {
     expect(await token.balanceOf(summary.addresses.ValidatorStaking)).to.equal(await staking.totalStaked());
   });
 
+  it("D, which asked to unbond everything right after delivering, is still checked and slashed", async () => {
+    const staking = await ethers.getContractAt("ValidatorStaking", summary.addresses.ValidatorStaking);
+    const u = summary.unbondedCheck;
+    expect(u.checkId).to.equal(summary.check.checkId + 1n);
+    expect(u.pairedStatusAtOpen).to.equal("CoolingDown");
+    expect(u.stakeAtOpen).to.equal(10_000n * DG);
+    expect(u.verdict).to.equal("PairedSlashed");
+    expect([u.slashed, u.rewarded, u.burned, u.dustBurned]).to.deep.equal([1_000n * DG, 500n * DG, 500n * DG, 2n]);
+    const info = await staking.validatorInfo(u.paired);
+    expect(info.status).to.equal(2n); // CoolingDown: slashed from its unbonding stake, not expelled (one fault)
+    expect(info.unbonding).to.equal(9_000n * DG);
+    expect(u.pairedUnbonding).to.equal(9_000n * DG);
+    expect(info.faults).to.equal(1n);
+    expect(info.openExposures).to.equal(0n);
+  });
+
+  it("every checker's commitment was computed locally and its salt stored (0600) before the commit", async () => {
+    const crossCheck = await ethers.getContractAt("CrossCheck", summary.addresses.CrossCheck);
+    const files = fs.readdirSync(summary.saltDir);
+    expect(files).to.have.length(6);
+    for (const c of [summary.check, summary.unbondedCheck]) {
+      expect(c.saltsStoredFirst).to.equal(true);
+      for (const checker of c.checkers) {
+        const file = files.find((f) => f.endsWith(`-${c.checkId}-${checker}.json`));
+        expect(file, checker).to.not.equal(undefined);
+        const stored = JSON.parse(fs.readFileSync(path.join(summary.saltDir, file!), "utf8"));
+        expect(fs.statSync(path.join(summary.saltDir, file!)).mode & 0o777).to.equal(0o600);
+        const [commitment, revealed] = await crossCheck.submission(c.checkId, checker);
+        expect(stored.commitment).to.equal(commitment);
+        expect(await crossCheck.commitmentOf(c.checkId, checker, stored.resultHash, stored.salt)).to.equal(commitment);
+        expect(revealed).to.equal(ethers.id("the right result"));
+      }
+    }
+  });
+
   it("the unbonded validator withdrew its whole stake; every DG is accounted for", async () => {
     expect(summary.exit).to.deep.equal({ name: "A", unbonded: 20_000n * DG, withdrawn: 20_000n * DG, status: "None" });
     const token = await ethers.getContractAt("DataGen", summary.addresses.DataGen);
     expect(summary.burnedTotal).to.equal(30_000_000n * DG - (await token.totalSupply()));
-    expect(summary.burnedTotal).to.equal(summary.burnRelease.burned + summary.check.burned + summary.check.dustBurned);
+    expect(summary.burnedTotal).to.equal(
+      summary.burnRelease.burned +
+        summary.check.burned +
+        summary.check.dustBurned +
+        summary.unbondedCheck.burned +
+        summary.unbondedCheck.dustBurned,
+    );
     expect(summary.holdersSum + summary.burnedTotal).to.equal(30_000_000n * DG);
   });
 
@@ -96,6 +144,7 @@ describe("npm start: the whole life cycle", function () {
     const run = await runHardhat(["run", "scripts/start.ts"], {});
     expect(run.code, run.stderr).to.equal(0);
     expect(run.stdout).to.include("verdict PairedSlashed");
+    expect(run.stdout).to.include("D unbonded everything right after delivering");
     expect(run.stdout).to.include("Expelled");
     expect(run.stdout).to.include("reports/emission-schedule.svg");
     expect(run.stdout).to.not.match(/\bNO\b/);

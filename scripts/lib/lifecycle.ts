@@ -10,9 +10,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { ethers, network } from "hardhat";
-import { VERDICTS } from "../../sdk/oracle";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+import { CheckerClient, CoordinatorClient, signReceipt } from "../../sdk/crosscheck";
 import { VALIDATOR_STATES } from "../../sdk/validator";
-import type { SuiteAddresses } from "../../sdk/deployments";
+import type { Suite, SuiteAddresses } from "../../sdk/deployments";
 import { deploySuite, suiteAddresses } from "./deploySuite";
 import { buildEpoch } from "./epoch";
 import { readComputeReport } from "./report";
@@ -43,21 +44,38 @@ export interface LifecycleSummary {
     reportFile: string;
     claims: { name: string; address: string; compute: bigint; paid: bigint }[];
   };
-  check: {
-    checkId: bigint;
-    verdict: string;
-    paired: string;
-    slashed: bigint;
-    rewarded: bigint;
-    burned: bigint;
-    rewards: { checker: string; amount: bigint }[];
-    dustBurned: bigint;
-    pairedStatus: string;
-  };
+  /** The check of C's task, opened from the receipt C signed. */
+  check: CheckSummary;
+  /** The check of D's task: D asked to unbond everything right after delivering, before the check opened. */
+  unbondedCheck: CheckSummary;
+  /** Where the checkers' salts were stored (each written before its commit was sent). */
+  saltDir: string;
   exit: { name: string; unbonded: bigint; withdrawn: bigint; status: string };
   chartFile: string;
   holdersSum: bigint;
   burnedTotal: bigint;
+}
+
+/** One cross-check, opened from a signed delivery receipt and played to its verdict. */
+export interface CheckSummary {
+  checkId: bigint;
+  taskId: string;
+  verdict: string;
+  paired: string;
+  /** The paired validator's status and stake (active + unbonding) when the check opened. */
+  pairedStatusAtOpen: string;
+  stakeAtOpen: bigint;
+  receiptHash: string;
+  checkers: string[];
+  /** Every checker's salt file existed (mode 0600) before its commit was sent. */
+  saltsStoredFirst: boolean;
+  slashed: bigint;
+  rewarded: bigint;
+  burned: bigint;
+  rewards: { checker: string; amount: bigint }[];
+  dustBurned: bigint;
+  pairedStatus: string;
+  pairedUnbonding: bigint;
 }
 
 export interface LifecycleOptions {
@@ -77,6 +95,88 @@ async function now(): Promise<bigint> {
   return BigInt((await ethers.provider.getBlock("latest"))!.timestamp);
 }
 
+/**
+ * One cross-check through the SDK, as the parties play it: the paired validator signs a receipt for
+ * `delivered` (and, with `unbondFirst`, asks to unbond everything in the next block), the coordinator
+ * opens the check from the receipt, the seed block is mined and the checkers drawn, each checker
+ * commits `right` (commitment computed locally, salt stored first) and reveals it, and the check is
+ * finalized.
+ */
+async function crossCheckOf(
+  suite: Suite,
+  coordinator: CoordinatorClient,
+  saltDir: string,
+  play: {
+    task: string;
+    user: HardhatEthersSigner;
+    paired: HardhatEthersSigner;
+    delivered: string;
+    right: string;
+    unbondFirst?: boolean;
+  },
+): Promise<CheckSummary> {
+  const { staking, crossCheck } = suite;
+  const signed = await signReceipt(suite, play.paired, {
+    taskId: play.task,
+    user: play.user.address,
+    input: `the input of ${play.task}`,
+    resultHash: play.delivered,
+  });
+  if (play.unbondFirst) {
+    const active = (await staking.validatorInfo(play.paired.address)).active;
+    await (await staking.connect(play.paired).requestUnbond(active)).wait();
+  }
+  const atOpen = await staking.validatorInfo(play.paired.address);
+  const { checkId } = await coordinator.open(signed.receipt, signed.paired, signed.signature);
+  await network.provider.send("evm_mine", []); // the seed block
+  await coordinator.draw(checkId);
+  const info = await crossCheck.checkInfo(checkId);
+  const checkers = info.drawn.slice(0, 3);
+  let saltsStoredFirst = true;
+  for (const checker of checkers) {
+    const signer = await ethers.getSigner(checker);
+    await new CheckerClient(suite, signer).commitResult(checkId, play.right, {
+      saltDir,
+      onSaltStored: (file) => {
+        saltsStoredFirst &&= (fs.statSync(file).mode & 0o777) === 0o600;
+      },
+    });
+  }
+  await setTime(info.commitDeadline + 1n);
+  for (const checker of checkers) {
+    await new CheckerClient(suite, await ethers.getSigner(checker)).revealResult(checkId, { saltDir });
+  }
+  await setTime(info.revealDeadline + 1n);
+  const { verdict, receipt } = await coordinator.finalize(checkId);
+  const crossCheckAddress = await crossCheck.getAddress();
+  const events = receipt.logs
+    .filter((log) => log.address === crossCheckAddress)
+    .map((log) => crossCheck.interface.parseLog(log)!);
+  const slashEvent = events.find((e) => e.name === "ValidatorSlashed");
+  const dust = events.find((e) => e.name === "RewardDustBurned");
+  const after = await staking.validatorInfo(play.paired.address);
+  return {
+    checkId,
+    taskId: signed.receipt.taskId,
+    verdict,
+    paired: play.paired.address,
+    pairedStatusAtOpen: VALIDATOR_STATES[Number(atOpen.status)],
+    stakeAtOpen: atOpen.active + atOpen.unbonding,
+    receiptHash: signed.receipt.resultHash,
+    checkers,
+    saltsStoredFirst,
+    slashed: slashEvent ? (slashEvent.args.slashed as bigint) : 0n,
+    rewarded: slashEvent ? (slashEvent.args.rewarded as bigint) : 0n,
+    burned: slashEvent ? (slashEvent.args.burned as bigint) : 0n,
+    rewards: events
+      .filter((e) => e.name === "CheckerRewarded")
+      .map((e) => ({ checker: e.args.checker as string, amount: e.args.amount as bigint })),
+    dustBurned: dust ? (dust.args.amount as bigint) : 0n,
+    pairedStatus: VALIDATOR_STATES[Number(after.status)],
+    pairedUnbonding: after.unbonding,
+  };
+}
+
 /** Runs the life cycle; see the file's comment. */
 export async function runLifecycle(options: LifecycleOptions): Promise<LifecycleSummary> {
   const signers = await ethers.getSigners();
@@ -90,7 +190,7 @@ export async function runLifecycle(options: LifecycleOptions): Promise<Lifecycle
     Suite: { oracle: oracle.address, guardian: deployer.address },
     CrossCheck: { coordinator: oracle.address },
   });
-  const { token, reservation, inflationVote: vote, staking, rewards, crossCheck } = suite;
+  const { token, reservation, inflationVote: vote, staking, rewards } = suite;
   const addresses = await suiteAddresses(suite);
 
   // --- validators stake before genesis ---
@@ -196,56 +296,43 @@ export async function runLifecycle(options: LifecycleOptions): Promise<Lifecycle
   }
   const epochData = await rewards.getEpoch(epoch);
 
-  // --- a cross-check that catches C ---
-  options.progress("a cross-check of a task computed by C: open, draw, commit, reveal, finalize");
+  // --- a cross-check that catches C, from the receipt C signed when it delivered ---
+  options.progress(
+    "C delivers a wrong result with a signed receipt; a check opened from it: draw, commit, reveal, finalize",
+  );
   const RIGHT = ethers.id("the right result");
   const WRONG = ethers.id("C's shortcut");
-  const coordinator = crossCheck.connect(oracle);
-  await (await coordinator.open(ethers.id("task-0001"), user.address, named.C.address)).wait();
-  const checkId = await crossCheck.checkCount();
-  await network.provider.send("evm_mine", []); // the seed block
-  await (await crossCheck.draw(checkId)).wait();
-  const info = await crossCheck.checkInfo(checkId);
-  const checkers = info.drawn.slice(0, 3);
-  // The user holds the hash C sent with the data (C's wrong one); the checkers recompute the right one.
-  const answers = new Map<string, string>([
-    [user.address, WRONG],
-    [named.C.address, WRONG],
-    ...checkers.map((c): [string, string] => [c, RIGHT]),
-  ]);
-  const salts = new Map<string, string>();
-  for (const [party, hash] of answers) {
-    const salt = ethers.hexlify(ethers.randomBytes(32));
-    salts.set(party, salt);
-    const signer = await ethers.getSigner(party);
-    await (
-      await crossCheck.connect(signer).commit(checkId, await crossCheck.commitmentOf(checkId, party, hash, salt))
-    ).wait();
-  }
-  await setTime(info.commitDeadline + 1n);
-  for (const [party, hash] of answers) {
-    await (await crossCheck.connect(await ethers.getSigner(party)).reveal(checkId, hash, salts.get(party)!)).wait();
-  }
-  await setTime(info.revealDeadline + 1n);
-  const finalReceipt = (await (await crossCheck.finalize(checkId)).wait())!;
-  const events = finalReceipt.logs
-    .filter((log) => log.address === addresses.CrossCheck)
-    .map((log) => crossCheck.interface.parseLog(log)!);
-  const slashEvent = events.find((e) => e.name === "ValidatorSlashed")!;
-  const dust = events.find((e) => e.name === "RewardDustBurned");
-  const check = {
-    checkId,
-    verdict: VERDICTS[Number((await crossCheck.checkInfo(checkId)).verdict)],
-    paired: named.C.address,
-    slashed: slashEvent.args.slashed as bigint,
-    rewarded: slashEvent.args.rewarded as bigint,
-    burned: slashEvent.args.burned as bigint,
-    rewards: events
-      .filter((e) => e.name === "CheckerRewarded")
-      .map((e) => ({ checker: e.args.checker as string, amount: e.args.amount as bigint })),
-    dustBurned: dust ? (dust.args.amount as bigint) : 0n,
-    pairedStatus: VALIDATOR_STATES[Number((await staking.validatorInfo(named.C.address)).status)],
+  const sdkSuite: Suite = {
+    ...suite,
+    record: {
+      chainId: Number(chainId),
+      network: network.name,
+      deployer: deployer.address,
+      blockNumber: await ethers.provider.getBlockNumber(),
+      deployedAt: new Date(0).toISOString(),
+      contracts: addresses,
+    },
   };
+  const saltDir = fs.mkdtempSync(path.join(os.tmpdir(), "dg-salts-"));
+  const coordinator = new CoordinatorClient(sdkSuite, oracle);
+  const check = await crossCheckOf(sdkSuite, coordinator, saltDir, {
+    task: "task-0001",
+    user,
+    paired: named.C,
+    delivered: WRONG,
+    right: RIGHT,
+  });
+
+  // --- a validator that unbonds right after delivering is still checked (and slashed) ---
+  options.progress("D delivers a wrong result, unbonds everything in the next block, and is still checked and slashed");
+  const unbondedCheck = await crossCheckOf(sdkSuite, coordinator, saltDir, {
+    task: "task-0002",
+    user,
+    paired: named.D,
+    delivered: WRONG,
+    right: RIGHT,
+    unbondFirst: true,
+  });
 
   // --- an unbond and withdraw ---
   options.progress("A unbonds everything and withdraws after the cooldown");
@@ -281,6 +368,8 @@ export async function runLifecycle(options: LifecycleOptions): Promise<Lifecycle
     stakes,
     epoch: { epoch, pool: epochData.pool, totalCompute: built.totalCompute, reportFile, claims },
     check,
+    unbondedCheck,
+    saltDir,
     exit,
     chartFile: options.chartFile,
     holdersSum,
