@@ -10,7 +10,7 @@ import path from "node:path";
 import { expect } from "chai";
 import hre, { ethers } from "hardhat";
 import { loadFixture, mine, time } from "@nomicfoundation/hardhat-network-helpers";
-import { id } from "ethers";
+import { id, keccak256, toUtf8Bytes } from "ethers";
 import { writeDeployment } from "../sdk";
 import { deployCrossCheck } from "./helpers/crosscheck";
 import { suiteAddresses } from "../scripts/lib/deploySuite";
@@ -63,17 +63,24 @@ async function recorded() {
 }
 
 describe("dg:* tasks", function () {
-  const previous = process.env.DG_DEPLOYMENTS_DIR;
+  const previous = { records: process.env.DG_DEPLOYMENTS_DIR, salts: process.env.DG_SALTS_DIR };
   let dir: string;
   async function setup() {
     const fixture = await loadFixture(recorded);
     dir = fixture.dir;
     process.env.DG_DEPLOYMENTS_DIR = dir;
+    // A fresh salt store per test, never the developer's ~/.datagen/salts.
+    process.env.DG_SALTS_DIR = fs.mkdtempSync(path.join(os.tmpdir(), "dg-salts-"));
     return fixture.s;
   }
   after(() => {
-    if (previous === undefined) delete process.env.DG_DEPLOYMENTS_DIR;
-    else process.env.DG_DEPLOYMENTS_DIR = previous;
+    for (const [name, value] of [
+      ["DG_DEPLOYMENTS_DIR", previous.records],
+      ["DG_SALTS_DIR", previous.salts],
+    ] as const) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
   });
 
   it("dg:schedule and dg:release", async () => {
@@ -150,32 +157,108 @@ describe("dg:* tasks", function () {
     expect(await s.token.balanceOf(v1.address)).to.equal((pool * 70n) / 100n);
   });
 
-  it("check tasks: open, draw, commit, reveal, finalize", async () => {
+  it("check tasks: sign a receipt, open from it, draw, commit (salt stored first), reveal from the salt, finalize", async () => {
     const s = await setup();
     const paired = s.validators[0].address;
-    const open = await dg("check:open", { task: "job-42", user: s.user.address, paired, account: 1 });
+    const signers = await ethers.getSigners();
+    const indexOf = (a: string) => signers.findIndex((x) => x.address === a);
+    const inputFile = path.join(dir, "input.bin");
+    fs.writeFileSync(inputFile, "the task's input");
+    const receiptFile = path.join(dir, "receipt.json");
+    const result = id("the result");
+    const sign = await dg("receipt:sign", {
+      task: "job-42",
+      user: s.user.address,
+      input: inputFile,
+      resultHash: result,
+      out: receiptFile,
+      account: indexOf(paired),
+    });
+    expect(sign.code, sign.err).to.equal(0);
+    expect(sign.out).to.match(new RegExp(`paired validator\\s+${paired}`));
+    expect(sign.out).to.match(new RegExp(`input hash\\s+${keccak256(toUtf8Bytes("the task's input"))}`));
+    const open = await dg("check:open", { receipt: receiptFile, account: 1 });
     expect(open.code, open.err).to.equal(0);
     expect(open.out).to.match(/check\s+1/);
     expect(open.out).to.include(id("job-42"));
+    expect((await s.crossCheck.checkInfo(1n)).resultHash).to.equal(result);
     await mine(1);
     expect((await dg("check:draw", { check: "1" })).code).to.equal(0);
     const info = await s.crossCheck.checkInfo(1n);
-    const parties = [s.user.address, paired, ...info.drawn.slice(0, 3)];
-    const signers = await ethers.getSigners();
-    const indexOf = (a: string) => signers.findIndex((x) => x.address === a);
-    const result = id("the result");
-    const salt = id("salt");
-    for (const party of parties) {
-      const commit = await dg("check:commit", { check: "1", result, salt, account: indexOf(party) });
+    const checkers = info.drawn.slice(0, 3);
+    for (const checker of checkers) {
+      const commit = await dg("check:commit", { check: "1", result, input: inputFile, account: indexOf(checker) });
       expect(commit.code, commit.err).to.equal(0);
-      expect(commit.out).to.include(salt);
+      const lines = commit.out.split("\n");
+      const stored = lines.findIndex((l) => l.startsWith("salt stored in"));
+      expect(stored, "the salt file is printed before the transaction").to.be.lessThan(
+        lines.findIndex((l) => l.startsWith("transaction")),
+      );
+      const file = lines[stored].replace(/^salt stored in \(keep it to reveal\)\s+/, "");
+      expect(path.dirname(file)).to.equal(process.env.DG_SALTS_DIR);
+      expect(fs.statSync(file).mode & 0o777).to.equal(0o600);
+      expect(JSON.parse(fs.readFileSync(file, "utf8")).commitment).to.equal(
+        (await s.crossCheck.submission(1n, checker))[0],
+      );
     }
     await time.increaseTo(info.commitDeadline + 1n);
-    for (const party of parties) {
-      expect((await dg("check:reveal", { check: "1", result, salt, account: indexOf(party) })).code).to.equal(0);
+    for (const checker of checkers) {
+      const reveal = await dg("check:reveal", { check: "1", account: indexOf(checker) });
+      expect(reveal.code, reveal.err).to.equal(0);
+      expect(reveal.out).to.match(new RegExp(`revealed\\s+${result}`));
     }
     await time.increaseTo(info.revealDeadline + 1n);
     expect((await dg("check:finalize", { check: "1" })).out).to.match(/verdict\s+Pass/);
+  });
+
+  it("a checker given a tampered input commits INPUT_MISMATCH; --result with it is refused", async () => {
+    const s = await setup();
+    const paired = s.validators[0];
+    const signers = await ethers.getSigners();
+    const indexOf = (a: string) => signers.findIndex((x) => x.address === a);
+    const receiptFile = path.join(dir, "receipt.json");
+    await dg("receipt:sign", {
+      task: "job-43",
+      user: s.user.address,
+      inputHash: id("the real input"),
+      resultHash: id("r"),
+      out: receiptFile,
+      account: indexOf(paired.address),
+    });
+    expect((await dg("check:open", { receipt: receiptFile, account: 1 })).code).to.equal(0);
+    await mine(1);
+    await dg("check:draw", { check: "1" });
+    const checker = (await s.crossCheck.checkInfo(1n)).drawn[0];
+    const tampered = path.join(dir, "tampered.bin");
+    fs.writeFileSync(tampered, "not the input");
+    const block = await ethers.provider.getBlockNumber();
+    const refused = await dg("check:commit", {
+      check: "1",
+      result: id("r"),
+      input: tampered,
+      account: indexOf(checker),
+    });
+    expect(refused.code).to.equal(1);
+    expect(refused.err).to.match(
+      /^error: --input does not hash to the receipt's input hash 0x[0-9a-f]{64}: commit --input-mismatch instead$/,
+    );
+    expect(await ethers.provider.getBlockNumber()).to.equal(block);
+    const commit = await dg("check:commit", { check: "1", inputMismatch: true, account: indexOf(checker) });
+    expect(commit.code, commit.err).to.equal(0);
+    expect(commit.out).to.match(/committed\s+INPUT_MISMATCH/);
+  });
+
+  it("dg:validator:status shows the admission (admitted at, left at) and the escrow's slasher and rules", async () => {
+    const s = await setup();
+    const status = await dg("validator:status", { address: s.validators[0].address });
+    expect(status.code, status.err).to.equal(0);
+    expect(status.out).to.match(/admitted at\s+\d{4}-\d\d-\d\dT/);
+    expect(status.out).to.match(/left at\s+- \(still Active\)/);
+    expect(status.out).to.match(new RegExp(`escrow slasher\\s+${await s.crossCheck.getAddress()}`));
+    expect(status.out).to.match(/slash reward share\s+5000 bps \(at most 5000\)/);
+    expect(status.out).to.match(/pending rule change\s+none/);
+    await s.staking.connect(s.deployer).scheduleSlashRewardBps(2_000n);
+    expect((await dg("validator:status", {})).out).to.match(/pending rule change\s+reward share 2000 bps from \d{4}-/);
   });
 
   describe("refusals: one line, exit code 1, no transaction", () => {
@@ -209,9 +292,40 @@ describe("dg:* tasks", function () {
       ["a proposal id of 0", "settle", { proposal: "0" }, /^error: --proposal must be at least 1/],
       [
         "a bad address",
-        "check:open",
-        { task: "t", user: "0x1234", paired: "0x1234" },
+        "receipt:sign",
+        { task: "t", user: "0x1234", inputHash: id("i"), resultHash: id("r"), out: "/tmp/never.json" },
         /^error: --user must be an address/,
+      ],
+      [
+        "a receipt without its input",
+        "receipt:sign",
+        { task: "t", user: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8", resultHash: id("r"), out: "/tmp/never.json" },
+        /^error: give exactly one of --input and --input-hash$/,
+      ],
+      [
+        "a missing key (no such account)",
+        "receipt:sign",
+        {
+          task: "t",
+          user: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
+          inputHash: id("i"),
+          resultHash: id("r"),
+          out: "/tmp/never.json",
+          account: 99,
+        },
+        /^error: --account 99: the network hardhat has 20 account\(s\); set DEPLOYER_PRIVATE_KEY/,
+      ],
+      [
+        "a missing receipt file",
+        "check:open",
+        { receipt: "/nonexistent-receipt.json" },
+        /^error: cannot read \/nonexistent-receipt\.json: ENOENT$/,
+      ],
+      [
+        "both an answer and INPUT_MISMATCH",
+        "check:commit",
+        { check: "1", result: id("r"), inputMismatch: true },
+        /^error: give exactly one of --result and --input-mismatch$/,
       ],
       [
         "a zero address",
@@ -219,7 +333,12 @@ describe("dg:* tasks", function () {
         { address: "0x0000000000000000000000000000000000000000" },
         /^error: --address must not be the zero address$/,
       ],
-      ["a bad result hash", "check:commit", { check: "1", result: "0x12" }, /^error: --result must be 32 bytes in hex/],
+      [
+        "a bad result hash",
+        "check:commit",
+        { check: "1", result: "0x12", inputMismatch: false },
+        /^error: --result must be 32 bytes in hex/,
+      ],
       [
         "a missing proofs file",
         "validator:claim",
@@ -263,6 +382,48 @@ describe("dg:* tasks", function () {
         expect(run.err).to.not.include("\n");
         expect(fs.existsSync(path.join(dir, "never.json"))).to.equal(false);
       }
+    });
+
+    it("a receipt for another chain, a malformed receipt, an expired one, one signed by someone else", async () => {
+      const s = await setup();
+      const signers = await ethers.getSigners();
+      const paired = s.validators[0].address;
+      const file = path.join(dir, "receipt.json");
+      const sign = await dg("receipt:sign", {
+        task: "job-9",
+        user: s.user.address,
+        inputHash: id("i"),
+        resultHash: id("r"),
+        out: file,
+        account: signers.findIndex((x) => x.address === paired),
+      });
+      expect(sign.code, sign.err).to.equal(0);
+      const good = JSON.parse(fs.readFileSync(file, "utf8"));
+      const other = signers.find((x) => x.address === s.validators[1].address)!;
+      const cases: [unknown, RegExp][] = [
+        [{ ...good, chainId: "97" }, /^error: the receipt is for chain 97, not this network's chain 31337$/],
+        ["{", /^error: .*receipt\.json: not valid JSON/],
+        [{ ...good, receipt: { ...good.receipt, resultHash: "0x1" } }, /receipt\.resultHash must be 32 bytes in hex$/],
+        [{ ...good, receipt: { ...good.receipt, taskId: `0x${"0".repeat(64)}` } }, /: the task id must not be zero$/],
+        [
+          { ...good, signature: await other.signMessage("not a receipt") },
+          /^error: the receipt is signed by 0x[0-9a-fA-F]{40}, not by the paired validator /,
+        ],
+      ];
+      for (const [content, message] of cases) {
+        fs.writeFileSync(file, typeof content === "string" ? content : JSON.stringify(content));
+        const block = await ethers.provider.getBlockNumber();
+        const run = await dg("check:open", { receipt: file, account: 1 });
+        expect(run.code).to.equal(1);
+        expect(run.err.split("\n")).to.have.length(1);
+        expect(run.err).to.match(message);
+        expect(await ethers.provider.getBlockNumber()).to.equal(block);
+      }
+      fs.writeFileSync(file, JSON.stringify(good));
+      await time.increase(72n * 3_600n + 1n);
+      const expired = await dg("check:open", { receipt: file, account: 1 });
+      expect(expired.err).to.match(/^error: the receipt was delivered at .*: it expired$/);
+      expect(await s.crossCheck.checkCount()).to.equal(0n);
     });
 
     it("no deployment recorded for the chain", async () => {
