@@ -8,7 +8,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
-import { HDNodeWallet, Mnemonic, NonceManager, Wallet, id } from "ethers";
+import { HDNodeWallet, Mnemonic, NonceManager, Wallet, ZeroAddress, id } from "ethers";
 import { DataGenError, HolderClient, ValidatorClient, suiteFor } from "../sdk";
 import { DEPLOY_GAS_BUDGET } from "../tasks/lib/preflight";
 import type { DeploymentRecord } from "../sdk/deployments";
@@ -98,7 +98,15 @@ describe(`dg:deploy against a real node (anvil, chain 97) ${REAL_BUILD}`, functi
       expect(await token.balanceOf(record.deployer)).to.equal(15_000_000n * DG);
       expect(await reservation.beneficiary()).to.equal(c.ComputeRewards);
       expect(await reservation.inflationVote()).to.equal(c.InflationVote);
-      expect(await staking.hasRole(id("SLASHER_ROLE"), c.CrossCheck)).to.equal(true);
+      // The slasher is set once at wiring (no role anyone could grant again); nothing pending.
+      expect(await staking.slasher()).to.equal(c.CrossCheck);
+      expect(await staking.pendingSlasher()).to.deep.equal([ZeroAddress, 0n]);
+      expect(await staking.slashRewardBps()).to.equal(5_000n);
+      expect(await crossCheck.maxReceiptAge()).to.equal(72n * 3_600n);
+      expect(await staking.cooldown()).to.be.greaterThan(
+        (await crossCheck.maxReceiptAge()) +
+          2n * ((await crossCheck.commitWindow()) + (await crossCheck.revealWindow())),
+      );
       expect(await crossCheck.hasRole(id("COORDINATOR_ROLE"), record.deployer)).to.equal(true);
       expect(await rewards.hasRole(id("ORACLE_ROLE"), record.deployer)).to.equal(true);
       expect(await rewards.hasRole(id("GUARDIAN_ROLE"), record.deployer)).to.equal(true);

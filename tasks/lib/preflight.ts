@@ -14,10 +14,10 @@ export class Refusal extends Error {
 
 /**
  * Gas of deploying and wiring the whole suite (deploy/modules/CrossCheck.ts: 14 transactions),
- * measured on the embedded network (15,173,576) plus 10%; `test/deploy.test.ts` checks that a real
- * deployment stays below it.
+ * measured on the embedded network (16,913,506 since the delivery receipts and the active-set
+ * history) plus 10%; `test/deploy.test.ts` checks that a real deployment stays below it.
  */
-export const DEPLOY_GAS_BUDGET = 16_700_000n;
+export const DEPLOY_GAS_BUDGET = 18_600_000n;
 
 /** The secrets a network needs, by network name (environment variable or `npx hardhat vars set`). */
 export const NETWORK_SECRETS: Record<string, { rpcUrl: string; chainId: number }> = {
