@@ -3,7 +3,7 @@
  * cross-check (receipts, opening, commit-reveal) is in ./crosscheck.
  */
 import type { ContractTransactionReceipt, Signer } from "ethers";
-import { buildEpoch, type BuiltEpoch, type ComputeEntry } from "../scripts/lib/epoch";
+import { buildEpoch, type BuiltEpoch, type ComputeEntry } from "./epoch";
 import type { Suite } from "./deployments";
 import { DataGenSdkError } from "./errors";
 import { toProofsFile, type ProofsFile } from "./proofs";

@@ -4,7 +4,7 @@
  */
 import fs from "node:fs";
 import { getAddress, isAddress } from "ethers";
-import type { BuiltEpoch } from "../scripts/lib/epoch";
+import type { BuiltEpoch } from "./epoch";
 import { DataGenSdkError } from "./errors";
 
 export const PROOFS_FORMAT = "datagen-epoch-proofs/1";

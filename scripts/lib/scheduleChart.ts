@@ -9,65 +9,20 @@
  */
 import * as echarts from "echarts";
 import { formatUnits } from "ethers";
+import { HALVINGS_TO_FLOOR, HALVING_PERIOD_DAYS, LAST_EMISSION_DAY, type SchedulePoint } from "../../sdk/schedule";
 
-/** Length of a halving period, in days (SPEC 2). */
-export const HALVING_PERIOD_DAYS = 1095;
-/** Halvings before the rate stays at its floor. */
-export const HALVINGS_TO_FLOOR = 6;
-/** The last day with any emission (it emits the remainder, 22.5 DG). */
-export const LAST_EMISSION_DAY = 79_126;
+// The points are read by the SDK (`sdk/schedule.ts`: it imports nothing from scripts/); re-exported here.
+export {
+  HALVING_PERIOD_DAYS,
+  HALVINGS_TO_FLOOR,
+  LAST_EMISSION_DAY,
+  rateChangeDays,
+  readSchedulePoints,
+  type SchedulePoint,
+  type ScheduleSource,
+} from "../../sdk/schedule";
 
-const SECONDS_PER_DAY = 86_400n;
 const DAYS_PER_YEAR = 365.25;
-
-/** What the chart reads from the reservation (a typechain `MiningReservation` fits). */
-export interface ScheduleSource {
-  start(): Promise<bigint>;
-  dailyRate(day: bigint): Promise<bigint>;
-  emittedBy(timestamp: bigint): Promise<bigint>;
-}
-
-/** One point of the schedule: the rate of `day` and everything emitted on days 0..`day`. */
-export interface SchedulePoint {
-  day: number;
-  /** DG wei emitted on `day`. */
-  dailyRate: bigint;
-  /** DG wei emitted on days 0..`day` (inclusive), i.e. `emittedBy(start + day * 86400)`. */
-  cumulative: bigint;
-}
-
-/** The days where the daily rate changes: each halving, the floor, the last (partial) day, zero after. */
-export function rateChangeDays(): number[] {
-  const days: number[] = [];
-  for (let k = 0; k <= HALVINGS_TO_FLOOR; k++) days.push(k * HALVING_PERIOD_DAYS);
-  days.push(LAST_EMISSION_DAY, LAST_EMISSION_DAY + 1);
-  return days;
-}
-
-/**
- * Reads the points that draw the schedule exactly: the first and last day of every constant-rate
- * segment, plus the first day with no emission.
- */
-export async function readSchedulePoints(source: ScheduleSource): Promise<SchedulePoint[]> {
-  const start = await source.start();
-  const changes = rateChangeDays();
-  const days = new Set<number>();
-  for (let i = 0; i < changes.length; i++) {
-    days.add(changes[i]);
-    if (i + 1 < changes.length) days.add(changes[i + 1] - 1);
-  }
-  const sorted = [...days].sort((a, b) => a - b);
-  const points: SchedulePoint[] = [];
-  for (const day of sorted) {
-    const d = BigInt(day);
-    points.push({
-      day,
-      dailyRate: await source.dailyRate(d),
-      cumulative: await source.emittedBy(start + d * SECONDS_PER_DAY),
-    });
-  }
-  return points;
-}
 
 function dg(wei: bigint): number {
   return Number(formatUnits(wei, 18));
