@@ -13,6 +13,7 @@ import {
 import { DAY, DG, REAL_BUILD } from "./helpers/fixtures";
 import { SUITE_PARAMS, deploySuite, type Suite } from "./helpers/suite";
 import { buildEpoch, epochLeafHash, type BuiltEpoch, type ComputeEntry } from "../scripts/lib/epoch";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { IComputeRewards } from "../typechain-types";
 
 const CHAIN_ID = 31_337n;
@@ -139,7 +140,7 @@ describe("ComputeRewards", function () {
       expect(await r.hasRole(await r.GUARDIAN_ROLE(), s.guardian.address)).to.equal(true);
       expect(await r.defaultAdmin()).to.equal(s.deployer.address);
       expect(await r.defaultAdminDelay()).to.equal(SUITE_PARAMS.adminDelay);
-      expect(await s.staking.hasRole(await s.staking.SLASHER_ROLE(), s.slasher.address)).to.equal(true);
+      expect(await s.staking.slasher()).to.equal(s.slasher.address);
       for (const v of s.validators) expect((await s.staking.rewardEligibility(v.address))[0]).to.be.lessThan(s.genesis);
       expect(await r.epochsEnded()).to.equal(0n);
       expect(await r.epochStart(3n)).to.equal(s.genesis + 3n * DAY);
@@ -667,7 +668,7 @@ describe("ComputeRewards", function () {
           .withArgs(0n, v1.address, leaf.compute + 1n);
         await expect(s.rewards.connect(s.outsider).claimEpoch(0n, leaf.compute, leaf.proof))
           .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsNotEligible")
-          .withArgs(0n, s.outsider.address, 0n, false);
+          .withArgs(0n, s.outsider.address, 0n, 0n);
         expect(await snapshot(s, [0n], [v1.address, s.outsider.address])).to.deep.equal(before);
         await s.rewards.connect(v1).claimEpoch(0n, leaf.compute, leaf.proof);
         before = await snapshot(s, [0n], [v1.address]);
@@ -726,7 +727,7 @@ describe("ComputeRewards", function () {
     });
   });
 
-  describe("eligibility: admitted before the epoch, not expelled", function () {
+  describe("eligibility: admitted before the epoch, not expelled or gone", function () {
     it("a validator admitted after the epoch started cannot claim it, but can claim later epochs", async function () {
       const s = await loadFixture(deploySuite);
       const [v1] = s.validators;
@@ -746,7 +747,7 @@ describe("ComputeRewards", function () {
         s.rewards.connect(s.late).claim([claimOf(built1, 1n, s.late.address), claimOf(built0, 0n, s.late.address)]),
       )
         .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsNotEligible")
-        .withArgs(0n, s.late.address, admittedAt, false);
+        .withArgs(0n, s.late.address, admittedAt, 0n);
       expect(await snapshot(s, [0n, 1n], [s.late.address])).to.deep.equal(before);
       await expect(s.rewards.connect(s.late).claim([claimOf(built1, 1n, s.late.address)])).to.changeTokenBalance(
         s.token,
@@ -767,21 +768,26 @@ describe("ComputeRewards", function () {
       await activate(s, 0n);
       await expect(s.rewards.connect(s.outsider).claim([claimOf(built, 0n, s.outsider.address)]))
         .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsNotEligible")
-        .withArgs(0n, s.outsider.address, 0n, false);
+        .withArgs(0n, s.outsider.address, 0n, 0n);
     });
 
-    it("an expelled validator cannot claim; forfeit rolls its reward into the next pool", async function () {
-      const { s, built1 } = await loadFixture(epoch1Active);
+    it("a validator expelled during the epoch cannot claim it; forfeit rolls its reward into the next pool", async function () {
+      const { s, entries } = await loadFixture(epoch0Posted);
       const [v1, , v3] = s.validators;
+      // During epoch 1 (epoch 0 was just posted): v3 is slashed below the minimum and expelled.
       await s.staking.connect(s.slasher).recordExposure(1n, v3.address);
       await s.staking.connect(s.slasher).slash(1n, v3.address, 1n * DG, s.slasher.address); // below the minimum
-      const [admittedAt, expelled] = await s.staking.rewardEligibility(v3.address);
-      expect(expelled).to.equal(true);
+      const expelledAt = BigInt(await time.latest());
+      const built1 = await post(s, 1n, entries);
+      await activate(s, 1n);
+      const [admittedAt, leftAt] = await s.staking.rewardEligibility(v3.address);
+      expect(leftAt).to.equal(expelledAt); // the expulsion ended its admission, during epoch 1
+      expect(expelledAt).to.be.lessThan(s.genesis + 2n * DAY);
       const claim = claimOf(built1, 1n, v3.address);
       const before = await snapshot(s, [0n, 1n], [v3.address]);
       await expect(s.rewards.connect(v3).claim([claim]))
         .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsNotEligible")
-        .withArgs(1n, v3.address, admittedAt, true);
+        .withArgs(1n, v3.address, admittedAt, leftAt);
       expect(await snapshot(s, [0n, 1n], [v3.address])).to.deep.equal(before);
 
       const share = (ONE_DAY_EMISSION * 20n) / 100n; // 912 DG
@@ -800,30 +806,298 @@ describe("ComputeRewards", function () {
 
     describe("forfeit bad input: custom error, state unchanged", function () {
       it("an eligible validator, a second forfeit, a bad proof, an inactive or unknown epoch", async function () {
-        const { s, built0, built1 } = await loadFixture(epoch1Active);
+        const { s, built0, entries } = await loadFixture(epoch0Posted);
         const [v1, , v3] = s.validators;
+        // v3 expelled during epoch 1: epoch 0 stays its own, epoch 1 and later are forfeitable.
         await s.staking.connect(s.slasher).recordExposure(1n, v3.address);
         await s.staking.connect(s.slasher).slash(1n, v3.address, 1n * DG, s.slasher.address);
-        await s.rewards.forfeit(0n, v3.address, 20n, built0.proofs[v3.address].proof);
-        await post(s, 2n, [{ validator: v3.address, compute: 1n }]);
-        const before = await snapshot(s, [0n, 1n, 2n], [v1.address, v3.address]);
+        const built1 = await post(s, 1n, entries);
+        await activate(s, 1n);
+        await s.rewards.forfeit(1n, v3.address, 20n, built1.proofs[v3.address].proof);
+        const built2 = await post(s, 2n, entries);
+        await activate(s, 2n);
+        await post(s, 3n, entries); // not active yet
+        const epochs = [0n, 1n, 2n, 3n];
+        const before = await snapshot(s, epochs, [v1.address, v3.address]);
         await expect(s.rewards.forfeit(1n, v1.address, 50n, built1.proofs[v1.address].proof))
-          .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsNotExpelled")
+          .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsStillEligible")
           .withArgs(1n, v1.address);
         await expect(s.rewards.forfeit(0n, v3.address, 20n, built0.proofs[v3.address].proof))
-          .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsAlreadyClaimed")
+          .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsStillEligible")
           .withArgs(0n, v3.address);
-        await expect(s.rewards.forfeit(1n, v3.address, 21n, built1.proofs[v3.address].proof))
+        await expect(s.rewards.forfeit(1n, v3.address, 20n, built1.proofs[v3.address].proof))
+          .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsAlreadyClaimed")
+          .withArgs(1n, v3.address);
+        await expect(s.rewards.forfeit(2n, v3.address, 21n, built2.proofs[v3.address].proof))
           .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsInvalidProof")
-          .withArgs(1n, v3.address, 21n);
-        await expect(s.rewards.forfeit(2n, v3.address, 1n, []))
+          .withArgs(2n, v3.address, 21n);
+        await expect(s.rewards.forfeit(3n, v3.address, 20n, []))
           .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsNotActive")
-          .withArgs(2n, await s.rewards.activatesAt(2n));
-        await expect(s.rewards.forfeit(3n, v3.address, 1n, []))
+          .withArgs(3n, await s.rewards.activatesAt(3n));
+        await expect(s.rewards.forfeit(4n, v3.address, 1n, []))
           .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsUnknownEpoch")
-          .withArgs(3n);
-        expect(await snapshot(s, [0n, 1n, 2n], [v1.address, v3.address])).to.deep.equal(before);
+          .withArgs(4n);
+        expect(await snapshot(s, epochs, [v1.address, v3.address])).to.deep.equal(before);
       });
+    });
+  });
+
+  describe("eligibility: Active for the whole epoch, current admission (SPEC 4)", function () {
+    /** Funds (from the deployer if needed) and approves `minStake` for each signer. */
+    async function prepare(s: Suite, signers: HardhatEthersSigner[]) {
+      for (const signer of signers) {
+        if ((await s.token.balanceOf(signer.address)) < SUITE_PARAMS.minStake) {
+          await s.token.connect(s.deployer).transfer(signer.address, SUITE_PARAMS.minStake);
+        }
+        await s.token.connect(signer).approve(await s.staking.getAddress(), SUITE_PARAMS.minStake);
+      }
+    }
+
+    /** Stakes `minStake` for a prepared `signer` in a block at `at`, if given; returns admittedAt. */
+    async function admit(s: Suite, signer: HardhatEthersSigner, at?: bigint): Promise<bigint> {
+      if (at !== undefined) await time.setNextBlockTimestamp(at);
+      await s.staking.connect(signer).stake(SUITE_PARAMS.minStake);
+      return (await s.staking.rewardEligibility(signer.address))[0];
+    }
+
+    /** Unbonds everything of `signer` in a block at `at`; returns leftAt. */
+    async function leave(s: Suite, signer: HardhatEthersSigner, at: bigint): Promise<bigint> {
+      await time.setNextBlockTimestamp(at);
+      await s.staking.connect(signer).requestUnbond((await s.staking.validatorInfo(signer.address)).active);
+      const [, leftAt] = await s.staking.rewardEligibility(signer.address);
+      expect(leftAt).to.equal(at);
+      return leftAt;
+    }
+
+    /** Expels `validator` (staked with exactly the minimum) by a slash in a block at `at`. */
+    async function expel(s: Suite, validator: HardhatEthersSigner, checkId: bigint, at: bigint) {
+      await s.staking.connect(s.slasher).recordExposure(checkId, validator.address);
+      await time.setNextBlockTimestamp(at);
+      await s.staking.connect(s.slasher).slash(checkId, validator.address, 1n, s.slasher.address);
+      expect((await s.staking.validatorInfo(validator.address)).status).to.equal(3n); // Expelled
+    }
+
+    /** Expects `v` to be refused epoch `e` (state unchanged), then anyone to forfeit its share into the carry. */
+    async function expectIneligible(
+      s: Suite,
+      built: BuiltEpoch,
+      e: bigint,
+      v: string,
+      admittedAt: bigint,
+      leftAt: bigint,
+    ) {
+      const { compute, proof } = built.proofs[getAddress(v)];
+      const before = await snapshot(s, [e], [v]);
+      await expect(s.rewards.connect(s.outsider).claimFor(v, [{ epoch: e, compute, proof }]))
+        .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsNotEligible")
+        .withArgs(e, v, admittedAt, leftAt);
+      expect(await snapshot(s, [e], [v])).to.deep.equal(before);
+      const share = await s.rewards.previewReward(e, compute);
+      const carry = await s.rewards.carry();
+      await expect(s.rewards.connect(s.outsider).forfeit(e, v, compute, proof))
+        .to.emit(s.rewards, "RewardForfeited")
+        .withArgs(e, v, compute, share);
+      expect(await s.rewards.carry()).to.equal(carry + share);
+      expect(await s.rewards.isSettled(e, v)).to.equal(true);
+    }
+
+    /** Expects forfeit of `v`'s leaf of epoch `e` to be refused, then `v` to claim exactly its share. */
+    async function expectEligible(s: Suite, built: BuiltEpoch, e: bigint, v: HardhatEthersSigner) {
+      const { compute, proof } = built.proofs[getAddress(v.address)];
+      const before = await snapshot(s, [e], [v.address]);
+      await expect(s.rewards.connect(s.outsider).forfeit(e, v.address, compute, proof))
+        .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsStillEligible")
+        .withArgs(e, v.address);
+      expect(await snapshot(s, [e], [v.address])).to.deep.equal(before);
+      const share = await s.rewards.previewReward(e, compute);
+      expect(share).to.be.greaterThan(0n);
+      await expect(s.rewards.connect(v).claimEpoch(e, compute, proof)).to.changeTokenBalances(
+        s.token,
+        [v, s.rewards],
+        [share, -share],
+      );
+    }
+
+    /** Entries: v1 (never settled here, so no epoch settles fully and moves dust) and the others, compute 1 each. */
+    function entriesOf(s: Suite, others: HardhatEthersSigner[]): ComputeEntry[] {
+      return [s.validators[0], ...others].map((v) => ({ validator: v.address, compute: 1n }));
+    }
+
+    it("admitted exactly at the epoch's start is eligible; one second after is not (forfeit)", async function () {
+      const s = await loadFixture(deploySuite);
+      const [onTime, oneLate] = [s.late, s.others[0]];
+      const start1 = s.genesis + DAY;
+      await prepare(s, [onTime, oneLate]);
+      const at = await admit(s, onTime, start1);
+      const lateAt = await admit(s, oneLate, start1 + 1n);
+      expect([at, lateAt]).to.deep.equal([start1, start1 + 1n]);
+      const entries = entriesOf(s, [onTime, oneLate]);
+      const built0 = await post(s, 0n, entries);
+      const built1 = await post(s, 1n, entries);
+      await activate(s, 1n);
+      await expectEligible(s, built1, 1n, onTime);
+      await expectIneligible(s, built1, 1n, oneLate.address, lateAt, 0n);
+      // Epoch 0 ended when `onTime` was admitted: neither was Active for it.
+      await expectIneligible(s, built0, 0n, onTime.address, at, 0n);
+      await expectIneligible(s, built0, 0n, oneLate.address, lateAt, 0n);
+      await expectBacked(s, [0n, 1n]);
+    });
+
+    it("left exactly at the epoch's end is eligible; one second before is not (forfeit); the next epoch neither", async function () {
+      const s = await loadFixture(deploySuite);
+      const [atEnd, early] = [s.late, s.others[0]];
+      await prepare(s, [atEnd, early]);
+      const admittedAtEnd = await admit(s, atEnd);
+      const admittedEarly = await admit(s, early);
+      const end0 = s.genesis + DAY;
+      const leftEarly = await leave(s, early, end0 - 1n);
+      const leftAtEnd = await leave(s, atEnd, end0);
+      const entries = entriesOf(s, [atEnd, early]);
+      const built0 = await post(s, 0n, entries);
+      const built1 = await post(s, 1n, entries);
+      await activate(s, 1n);
+      await expectEligible(s, built0, 0n, atEnd);
+      await expectIneligible(s, built0, 0n, early.address, admittedEarly, leftEarly);
+      await expectIneligible(s, built1, 1n, atEnd.address, admittedAtEnd, leftAtEnd);
+      await expectIneligible(s, built1, 1n, early.address, admittedEarly, leftEarly);
+      await expectBacked(s, [0n, 1n]);
+    });
+
+    it("expelled after the epoch's end (or exactly at it) can still claim it; expelled during it cannot (forfeit)", async function () {
+      const s = await loadFixture(deploySuite);
+      const [v1, v2, v3] = s.validators;
+      const [admitted2] = await s.staking.rewardEligibility(v2.address);
+      const [admitted3] = await s.staking.rewardEligibility(v3.address);
+      const start2 = s.genesis + 2n * DAY;
+      await time.increaseTo(start2 - DAY / 2n);
+      await expel(s, v3, 1n, start2 + DAY / 2n); // during epoch 2
+      await expel(s, v2, 2n, start2 + DAY); // exactly at its end
+      const entries = [v1, v2, v3].map((v) => ({ validator: v.address, compute: 1n }));
+      const built1 = await post(s, 1n, entries);
+      const built2 = await post(s, 2n, entries);
+      const built3 = await post(s, 3n, entries);
+      await activate(s, 3n);
+      // Epoch 1 ended before both expulsions.
+      await expectEligible(s, built1, 1n, v2);
+      await expectEligible(s, built1, 1n, v3);
+      // Epoch 2: v2 was expelled at its end (Active for all of it), v3 during it.
+      await expectEligible(s, built2, 2n, v2);
+      await expectIneligible(s, built2, 2n, v3.address, admitted3, start2 + DAY / 2n);
+      // Epoch 3: neither.
+      await expectIneligible(s, built3, 3n, v2.address, admitted2, start2 + DAY);
+      await expectIneligible(s, built3, 3n, v3.address, admitted3, start2 + DAY / 2n);
+      await expectBacked(s, [1n, 2n, 3n]);
+    });
+
+    it("an account never admitted: forfeit; an Active validator for the whole epoch: ComputeRewardsStillEligible", async function () {
+      const s = await loadFixture(deploySuite);
+      const [v1, v2] = s.validators;
+      const entries = [v1, v2, s.outsider].map((v) => ({ validator: v.address, compute: 1n }));
+      const built0 = await post(s, 0n, entries);
+      await activate(s, 0n);
+      await expectIneligible(s, built0, 0n, s.outsider.address, 0n, 0n);
+      await expectEligible(s, built0, 0n, v2);
+      await expectBacked(s, [0n]);
+    });
+  });
+
+  describe("attack: rewards after leaving (issue 11 finding 2)", function () {
+    it("a validator that withdrew everything (None) and is listed in a later epoch's report cannot claim it; anyone forfeits it", async function () {
+      const s = await loadFixture(deploySuite);
+      const [v1, , v3] = s.validators;
+      const [admittedAt] = await s.staking.rewardEligibility(v3.address);
+      // During epoch 0, v3 unbonds everything, then withdraws after the cooldown (status None).
+      await time.increaseTo(s.genesis + DAY / 2n);
+      await s.staking.connect(v3).requestUnbond(SUITE_PARAMS.minStake);
+      const [, leftAt] = await s.staking.rewardEligibility(v3.address);
+      await time.increase(SUITE_PARAMS.cooldown);
+      await s.staking.connect(v3).withdraw();
+      expect((await s.staking.validatorInfo(v3.address)).status).to.equal(0n); // None
+      const v3Balance = await s.token.balanceOf(v3.address);
+      // The oracle (by mistake or in collusion) lists v3 in epoch 8's report, long after it left.
+      const entries = [v1, v3].map((v) => ({ validator: v.address, compute: 1n }));
+      const built = await post(s, 8n, entries);
+      await activate(s, 8n);
+      const { compute, proof } = built.proofs[v3.address];
+      // v3 tries every way to claim: refused with its admission and its end.
+      for (const attempt of [
+        () => s.rewards.connect(v3).claimEpoch(8n, compute, proof),
+        () => s.rewards.connect(v3).claim([{ epoch: 8n, compute, proof }]),
+        () => s.rewards.connect(s.outsider).claimFor(v3.address, [{ epoch: 8n, compute, proof }]),
+      ]) {
+        await expect(attempt())
+          .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsNotEligible")
+          .withArgs(8n, v3.address, admittedAt, leftAt);
+      }
+      expect(await s.token.balanceOf(v3.address)).to.equal(v3Balance);
+      // Anyone (here an outsider) forfeits its half into the carry; v1's half is untouched.
+      const pool = (await s.rewards.getEpoch(8n)).pool;
+      await expect(s.rewards.connect(s.outsider).forfeit(8n, v3.address, compute, proof))
+        .to.emit(s.rewards, "RewardForfeited")
+        .withArgs(8n, v3.address, 1n, pool / 2n);
+      expect(await s.rewards.carry()).to.equal(pool / 2n);
+      await expect(s.rewards.connect(v1).claimEpoch(8n, 1n, built.proofs[v1.address].proof)).to.changeTokenBalance(
+        s.token,
+        v1,
+        pool / 2n,
+      );
+      expect(await s.token.balanceOf(v3.address)).to.equal(v3Balance);
+      await expectBacked(s, [8n]);
+    });
+
+    it("leaving mid-epoch and coming back: no claim for the epoch it left in, nor any epoch before its new admission", async function () {
+      const s = await loadFixture(deploySuite);
+      const [v1, , v3] = s.validators;
+      const entries = [v1, v3].map((v) => ({ validator: v.address, compute: 1n }));
+      const built0 = await post(s, 0n, entries); // v3 Active for all of epoch 0 (first admission)
+      await activate(s, 0n); // now at the start of epoch 2
+      const [firstAdmission] = await s.staking.rewardEligibility(v3.address);
+      // Mid-epoch 2 it unbonds everything; it could still claim epoch 0 now (it has not come back).
+      const leftAt = s.genesis + 2n * DAY + DAY / 2n;
+      await time.setNextBlockTimestamp(leftAt);
+      await s.staking.connect(v3).requestUnbond(SUITE_PARAMS.minStake);
+      await s.rewards.connect(v3).claimEpoch.staticCall(0n, 1n, built0.proofs[v3.address].proof);
+      // After the cooldown it withdraws and comes back mid-epoch 11.
+      await time.increase(SUITE_PARAMS.cooldown);
+      await s.staking.connect(v3).withdraw();
+      const readmitted = s.genesis + 11n * DAY + DAY / 2n;
+      await s.token.connect(v3).approve(await s.staking.getAddress(), SUITE_PARAMS.minStake);
+      await time.setNextBlockTimestamp(readmitted);
+      await s.staking.connect(v3).stake(SUITE_PARAMS.minStake);
+      expect(await s.staking.rewardEligibility(v3.address)).to.deep.equal([readmitted, 0n]);
+      expect(readmitted).to.be.greaterThan(firstAdmission);
+      const built2 = await post(s, 2n, entries); // the epoch it left in
+      const built5 = await post(s, 5n, entries); // while it was away (an oracle mistake)
+      const built11 = await post(s, 11n, entries); // the epoch it came back in
+      const built12 = await post(s, 12n, entries);
+      await activate(s, 12n);
+      const v3Balance = await s.token.balanceOf(v3.address);
+      for (const [e, built] of [
+        [0n, built0],
+        [2n, built2],
+        [5n, built5],
+        [11n, built11],
+      ] as const) {
+        const { compute, proof } = built.proofs[v3.address];
+        await expect(s.rewards.connect(v3).claimEpoch(e, compute, proof))
+          .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsNotEligible")
+          .withArgs(e, v3.address, readmitted, 0n);
+        await expect(s.rewards.connect(s.outsider).forfeit(e, v3.address, compute, proof))
+          .to.emit(s.rewards, "RewardForfeited")
+          .withArgs(e, v3.address, compute, await s.rewards.previewReward(e, compute));
+      }
+      expect(await s.token.balanceOf(v3.address)).to.equal(v3Balance);
+      // Epoch 12, the first whole epoch of its new admission, is its own.
+      const share = await s.rewards.previewReward(12n, 1n);
+      await expect(s.rewards.connect(s.outsider).forfeit(12n, v3.address, 1n, built12.proofs[v3.address].proof))
+        .to.be.revertedWithCustomError(s.rewards, "ComputeRewardsStillEligible")
+        .withArgs(12n, v3.address);
+      await expect(s.rewards.connect(v3).claimEpoch(12n, 1n, built12.proofs[v3.address].proof)).to.changeTokenBalance(
+        s.token,
+        v3,
+        share,
+      );
+      await expectBacked(s, [0n, 2n, 5n, 11n, 12n]);
     });
   });
 
@@ -997,7 +1271,7 @@ describe("ComputeRewards", function () {
       expect(gasSmall - calldataGas(txSmall.data)).to.equal(gasBig - calldataGas(txBig.data));
     });
 
-    it("claim of one epoch with a 100,000-leaf tree, steady state, <= 75,000 (claimEpoch, 17-hash proof)", async function () {
+    it("claim of one epoch with a 100,000-leaf tree, steady state, <= 77,000 (claimEpoch, 17-hash proof)", async function () {
       const s = await loadFixture(steadyState);
       await s.rewards.connect(s.oracle).postRoot(1n, big!.root, big!.totalCompute);
       await activate(s, 1n);
@@ -1015,7 +1289,9 @@ describe("ComputeRewards", function () {
       console.log(
         `      claimEpoch gas, ${LEAVES} leaves, proof 17: ${gas}; claim([1 epoch]), proof ${otherLength}: ${listGas}`,
       );
-      expect(gas).to.be.at.most(75_000n);
+      // Was 75,000 until eligibility read `leftAt` too: it sits in the escrow record's second slot,
+      // one more cold storage read (2,100 gas) per claim call (not per epoch of a batch).
+      expect(gas).to.be.at.most(77_000n);
     });
 
     it("a 10-epoch batch: (gas - single claim) / 9 <= 40,000 per extra epoch (proofs of 17)", async function () {

@@ -1,6 +1,6 @@
 import { AssertionError, expect } from "chai";
 import hre, { ethers } from "hardhat";
-import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { loadFixture, mine, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { AddressLike, BaseContract, ContractTransactionResponse } from "ethers";
 import fc from "fast-check";
@@ -13,6 +13,9 @@ const MIN_STAKE = 1_000n * DG;
 const COOLDOWN = 7n * DAY;
 const FAULT_LIMIT = 3n;
 const REWARD_BPS = 2_500n;
+const MAX_REWARD_BPS = 5_000n; // MAX_SLASH_REWARD_BPS: 50%
+const RULE_CHANGE_DELAY = COOLDOWN + 2n * DAY; // cooldown + RULE_CHANGE_MARGIN
+const MAX_ADMIN_DELAY = 30n * DAY; // ADMIN_DELAY_UPPER_BOUND
 const ADMIN_DELAY = 2n * DAY;
 const FUNDS = 100_000n * DG; // each validator's DG
 const MAX_UINT256 = 2n ** 256n - 1n;
@@ -23,6 +26,7 @@ const ACTIVE = 1n;
 const COOLING_DOWN = 2n;
 const EXPELLED = 3n;
 
+/** The role name the escrow no longer has: granting it is a plain AccessControl role that gives nothing. */
 const SLASHER_ROLE = ethers.id("SLASHER_ROLE");
 const DEFAULT_ADMIN_ROLE = ethers.ZeroHash;
 const CHECKS = [1n, 2n, 3n, 4n];
@@ -42,7 +46,7 @@ async function deployStaking() {
     admin.address,
     ADMIN_DELAY,
   )) as unknown as ValidatorStaking;
-  await staking.connect(admin).grantRole(SLASHER_ROLE, slasher.address);
+  await staking.connect(admin).setSlasher(slasher.address);
   const validators = [v1, v2, v3, v4];
   for (const v of validators) {
     await token.transfer(v.address, FUNDS);
@@ -81,13 +85,14 @@ async function infoOf(staking: ValidatorStaking, v: AddressLike) {
   const r = await staking.validatorInfo(v);
   return {
     status: r.status,
-    firstAdmittedAt: r.firstAdmittedAt,
+    admittedAt: r.admittedAt,
     faults: r.faults,
     openExposures: r.openExposures,
     setIndex: r.setIndex,
     active: r.active,
     unbonding: r.unbonding,
     unbondingEnd: r.unbondingEnd,
+    leftAt: r.leftAt,
   };
 }
 
@@ -100,6 +105,9 @@ async function snapshotState(ctx: Ctx) {
     totalStaked: await staking.totalStaked(),
     count: await staking.activeValidatorCount(),
     bps: await staking.slashRewardBps(),
+    slasher: await staking.slasher(),
+    pendingSlasher: [...(await staking.pendingSlasher())],
+    pendingBps: [...(await staking.pendingSlashRewardBps())],
     supply: await token.totalSupply(),
     balances: await Promise.all(holders.map((h) => token.balanceOf(h))),
     records: await Promise.all(validators.map((v) => infoOf(staking, v))),
@@ -233,8 +241,13 @@ describe("ValidatorStaking", () => {
       expect(await staking.slashRewardBps()).to.equal(REWARD_BPS);
       expect(await staking.defaultAdmin()).to.equal(admin.address);
       expect(await staking.defaultAdminDelay()).to.equal(ADMIN_DELAY);
-      expect(await staking.SLASHER_ROLE()).to.equal(SLASHER_ROLE);
-      expect(await staking.hasRole(SLASHER_ROLE, slasher)).to.equal(true);
+      expect(await staking.slasher()).to.equal(slasher.address);
+      expect(await staking.pendingSlasher()).to.deep.equal([ethers.ZeroAddress, 0n]);
+      expect(await staking.pendingSlashRewardBps()).to.deep.equal([0n, 0n]);
+      expect(await staking.ruleChangeDelay()).to.equal(RULE_CHANGE_DELAY);
+      expect(await staking.RULE_CHANGE_MARGIN()).to.equal(2n * DAY);
+      expect(await staking.MAX_SLASH_REWARD_BPS()).to.equal(MAX_REWARD_BPS);
+      expect(await staking.ADMIN_DELAY_UPPER_BOUND()).to.equal(MAX_ADMIN_DELAY);
       expect(await staking.totalStaked()).to.equal(0n);
       expect(await staking.activeValidatorCount()).to.equal(0n);
     });
@@ -242,12 +255,16 @@ describe("ValidatorStaking", () => {
     it("accepts every bound exactly and emits the initial reward share", async () => {
       const { factory, token, admin } = await loadFixture(deployStaking);
       const low = await factory.deploy(token, 1n * DG, 1n * DAY, 1n, 0n, admin, 0n);
-      await expect(low.deploymentTransaction()).to.emit(low, "SlashRewardBpsChanged").withArgs(0n, 0n);
-      const high = await factory.deploy(token, 1_000_000n * DG, 90n * DAY, 100n, BPS, admin, 30n * DAY);
+      const lowAt = await timestampOf(Promise.resolve(low.deploymentTransaction()!));
+      await expect(low.deploymentTransaction()).to.emit(low, "SlashRewardBpsChangeScheduled").withArgs(0n, 0n, lowAt);
+      expect(await low.ruleChangeDelay()).to.equal(1n * DAY + 2n * DAY);
+      expect(await low.slasher()).to.equal(ethers.ZeroAddress); // until setSlasher, at wiring
+      const high = await factory.deploy(token, 1_000_000n * DG, 90n * DAY, 100n, MAX_REWARD_BPS, admin, 30n * DAY);
       expect(await high.minStake()).to.equal(1_000_000n * DG);
       expect(await high.cooldown()).to.equal(90n * DAY);
       expect(await high.faultLimit()).to.equal(100n);
-      expect(await high.slashRewardBps()).to.equal(BPS);
+      expect(await high.slashRewardBps()).to.equal(MAX_REWARD_BPS);
+      expect(await high.ruleChangeDelay()).to.equal(92n * DAY);
       expect(await high.defaultAdminDelay()).to.equal(30n * DAY);
     });
 
@@ -269,8 +286,10 @@ describe("ValidatorStaking", () => {
         [2, 90n * DAY + 1n, "ValidatorStakingCooldownOutOfRange", [90n * DAY + 1n, DAY, 90n * DAY]],
         [3, 0n, "ValidatorStakingFaultLimitOutOfRange", [0n, 1n, 100n]],
         [3, 101n, "ValidatorStakingFaultLimitOutOfRange", [101n, 1n, 100n]],
-        [4, BPS + 1n, "ValidatorStakingSlashRewardBpsOutOfRange", [BPS + 1n, BPS]],
-        [6, 30n * DAY + 1n, "ValidatorStakingAdminDelayOutOfRange", [30n * DAY + 1n, 30n * DAY]],
+        [4, MAX_REWARD_BPS + 1n, "ValidatorStakingSlashRewardBpsOutOfRange", [MAX_REWARD_BPS + 1n, MAX_REWARD_BPS]],
+        [4, BPS, "ValidatorStakingSlashRewardBpsOutOfRange", [BPS, MAX_REWARD_BPS]],
+        [6, 30n * DAY + 1n, "AdminDelayOutOfRange", [30n * DAY + 1n, 30n * DAY]],
+        [6, 2n ** 48n - 1n, "AdminDelayOutOfRange", [2n ** 48n - 1n, 30n * DAY]],
       ];
       for (const [i, value, error, args] of cases) {
         await expect(factory.deploy(...withArg(i, value)))
@@ -293,9 +312,10 @@ describe("ValidatorStaking", () => {
       const at = BigInt(await time.latest());
       const info = await infoOf(staking, v1);
       expect(info.status).to.equal(ACTIVE);
-      expect(info.firstAdmittedAt).to.equal(at);
+      expect(info.admittedAt).to.equal(at);
+      expect(info.leftAt).to.equal(0n);
       expect(info.active).to.equal(MIN_STAKE);
-      expect(await staking.rewardEligibility(v1)).to.deep.equal([at, false]);
+      expect(await staking.rewardEligibility(v1)).to.deep.equal([at, 0n]);
       await expectOwed(ctx, [v1]);
     });
 
@@ -310,7 +330,7 @@ describe("ValidatorStaking", () => {
         [MIN_STAKE - 1n, MIN_STAKE],
       );
       await expectRejected(ctx, () => staking.connect(v1).stake(0n), staking, "ValidatorStakingZeroAmount", []);
-      expect(await staking.rewardEligibility(v1)).to.deep.equal([0n, false]);
+      expect(await staking.rewardEligibility(v1)).to.deep.equal([0n, 0n]);
     });
 
     it("rejects an amount above the allowance or the balance (token errors), changing nothing", async () => {
@@ -341,7 +361,8 @@ describe("ValidatorStaking", () => {
         .and.not.to.emit(staking, "Admitted");
       const after = await infoOf(staking, v1);
       expect(after.active).to.equal(MIN_STAKE + 1n);
-      expect(after.firstAdmittedAt).to.equal(before.firstAdmittedAt);
+      expect(after.admittedAt).to.equal(before.admittedAt);
+      expect(after.leftAt).to.equal(0n);
       expect(after.setIndex).to.equal(before.setIndex);
       await expectOwed(ctx, [ctx.v1, ctx.v2]);
     });
@@ -356,14 +377,19 @@ describe("ValidatorStaking", () => {
       ]);
     });
 
-    it("re-admits after a full withdraw; firstAdmittedAt is never reset", async () => {
+    it("re-admits after a full withdraw with a new admittedAt; the earlier admission no longer counts", async () => {
       const ctx = await loadFixture(deployWithTwoValidators);
       const { staking, v1 } = ctx;
-      const first = (await infoOf(staking, v1)).firstAdmittedAt;
-      await staking.connect(v1).requestUnbond(MIN_STAKE);
+      const first = (await infoOf(staking, v1)).admittedAt;
+      await time.increase(DAY);
+      const leftAt = await timestampOf(staking.connect(v1).requestUnbond(MIN_STAKE));
+      expect(await staking.rewardEligibility(v1)).to.deep.equal([first, leftAt]);
       await time.increase(COOLDOWN);
       await staking.connect(v1).withdraw();
-      expect((await infoOf(staking, v1)).status).to.equal(NONE);
+      const none = await infoOf(staking, v1);
+      expect(none.status).to.equal(NONE);
+      // The ended admission is kept until the next one: withdrawing does not change it.
+      expect(await staking.rewardEligibility(v1)).to.deep.equal([first, leftAt]);
       await expectRejected(
         ctx,
         () => staking.connect(v1).stake(MIN_STAKE - 1n),
@@ -371,13 +397,17 @@ describe("ValidatorStaking", () => {
         "ValidatorStakingBelowMinimum",
         [MIN_STAKE - 1n, MIN_STAKE],
       );
-      await expect(staking.connect(v1).stake(2n * MIN_STAKE))
-        .to.emit(staking, "Admitted")
-        .withArgs(v1.address, first);
+      await time.increase(DAY);
+      const tx = staking.connect(v1).stake(2n * MIN_STAKE);
+      const again = await timestampOf(tx);
+      await expect(tx).to.emit(staking, "Admitted").withArgs(v1.address, again);
+      expect(again).to.be.greaterThan(first);
       const info = await infoOf(staking, v1);
       expect(info.status).to.equal(ACTIVE);
-      expect(info.firstAdmittedAt).to.equal(first);
+      expect(info.admittedAt).to.equal(again);
+      expect(info.leftAt).to.equal(0n);
       expect(info.active).to.equal(2n * MIN_STAKE);
+      expect(await staking.rewardEligibility(v1)).to.deep.equal([again, 0n]);
       await expectOwed(ctx, [ctx.v1, ctx.v2]);
     });
   });
@@ -467,13 +497,16 @@ describe("ValidatorStaking", () => {
     it("full: CoolingDown, leaves the active set", async () => {
       const ctx = await loadFixture(deployWithTwoValidators);
       const { staking, v1 } = ctx;
-      await expect(staking.connect(v1).requestUnbond(MIN_STAKE)).to.emit(staking, "Deactivated").withArgs(v1.address);
+      const tx = staking.connect(v1).requestUnbond(MIN_STAKE);
+      const at = await timestampOf(tx);
+      await expect(tx).to.emit(staking, "Deactivated").withArgs(v1.address);
       const info = await infoOf(staking, v1);
       expect(info.status).to.equal(COOLING_DOWN);
       expect(info.active).to.equal(0n);
       expect(info.unbonding).to.equal(MIN_STAKE);
+      expect(info.leftAt).to.equal(at);
       await expectOwed(ctx, [ctx.v2]);
-      expect(await staking.rewardEligibility(v1)).to.deep.equal([info.firstAdmittedAt, false]);
+      expect(await staking.rewardEligibility(v1)).to.deep.equal([info.admittedAt, at]);
     });
 
     it("rejects leaving a non-zero active stake below the minimum, above-stake and zero amounts", async () => {
@@ -601,17 +634,61 @@ describe("ValidatorStaking", () => {
       expect((await infoOf(staking, v2)).openExposures).to.equal(2n);
     });
 
-    it("accepts a CoolingDown validator (its unbonding stake is the cap)", async () => {
+    it("accepts a CoolingDown validator: cap = active + unbonding = its tranche; it stays slashable", async () => {
       const ctx = await loadFixture(deployWithTwoValidators);
-      const { staking, slasher, v1 } = ctx;
-      await staking.connect(v1).requestUnbond(MIN_STAKE);
-      await staking.connect(slasher).recordExposure(1n, v1);
-      expect(await staking.exposure(1n, v1)).to.deep.equal([true, MIN_STAKE]);
+      const { staking, slasher, v2 } = ctx;
+      await staking.connect(v2).requestUnbond(5_000n * DG);
+      await expect(staking.connect(slasher).recordExposure(1n, v2))
+        .to.emit(staking, "ExposureRecorded")
+        .withArgs(1n, v2.address, 5_000n * DG);
+      expect(await staking.exposure(1n, v2)).to.deep.equal([true, 5_000n * DG]);
+      expect((await infoOf(staking, v2)).openExposures).to.equal(1n);
+      await slashAndCheck(ctx, 1n, v2, 500n * DG, 500n * DG);
+      expect((await infoOf(staking, v2)).status).to.equal(COOLING_DOWN);
     });
 
-    it("rejects a duplicate (also after closing), a validator that is None or Expelled, and a non-slasher", async () => {
+    it("accepts an Expelled validator with stake left: cap = its unbonding stake", async () => {
       const ctx = await loadFixture(deployWithTwoValidators);
-      const { staking, slasher, stranger, recipient, v1, v2, v3 } = ctx;
+      const { staking, slasher, recipient, v2 } = ctx;
+      await staking.connect(slasher).recordExposure(1n, v2);
+      await staking.connect(slasher).slash(1n, v2, 4_001n * DG, recipient); // below the minimum: expelled
+      expect((await infoOf(staking, v2)).status).to.equal(EXPELLED);
+      await expect(staking.connect(slasher).recordExposure(2n, v2))
+        .to.emit(staking, "ExposureRecorded")
+        .withArgs(2n, v2.address, 999n * DG);
+      expect(await staking.exposure(2n, v2)).to.deep.equal([true, 999n * DG]);
+      expect((await infoOf(staking, v2)).openExposures).to.equal(2n);
+      await slashAndCheck(ctx, 2n, v2, 1_000n * DG, 999n * DG);
+      const info = await infoOf(staking, v2);
+      expect([info.status, info.active, info.unbonding]).to.deep.equal([EXPELLED, 0n, 0n]);
+      await expectOwed(ctx, [ctx.v1]);
+    });
+
+    it("accepts a None validator (never staked, or withdrew everything) with cap 0: nothing to slash", async () => {
+      const ctx = await loadFixture(deployWithTwoValidators);
+      const { staking, slasher, v1, v3 } = ctx;
+      await expect(staking.connect(slasher).recordExposure(1n, v3))
+        .to.emit(staking, "ExposureRecorded")
+        .withArgs(1n, v3.address, 0n);
+      expect(await staking.exposure(1n, v3)).to.deep.equal([true, 0n]);
+      expect((await infoOf(staking, v3)).openExposures).to.equal(1n);
+      await slashAndCheck(ctx, 1n, v3, MIN_STAKE, 0n);
+      // A validator that withdrew everything: cap 0 as well; it can still come back.
+      await staking.connect(v1).requestUnbond(MIN_STAKE);
+      await time.increase(COOLDOWN);
+      await staking.connect(v1).withdraw();
+      await expect(staking.connect(slasher).recordExposure(2n, v1))
+        .to.emit(staking, "ExposureRecorded")
+        .withArgs(2n, v1.address, 0n);
+      await staking.connect(v1).stake(MIN_STAKE); // stake added after the exposure is out of its reach
+      await slashAndCheck(ctx, 2n, v1, MIN_STAKE, 0n);
+      expect((await infoOf(staking, v1)).active).to.equal(MIN_STAKE);
+      await expectOwed(ctx, [ctx.v1, ctx.v2]);
+    });
+
+    it("rejects a duplicate (also after closing) and a caller that is not the slasher", async () => {
+      const ctx = await loadFixture(deployWithTwoValidators);
+      const { staking, slasher, stranger, admin, v1 } = ctx;
       await staking.connect(slasher).recordExposure(1n, v1);
       await expectRejected(
         ctx,
@@ -628,36 +705,15 @@ describe("ValidatorStaking", () => {
         "ValidatorStakingDuplicateExposure",
         [1n, v1.address],
       );
-      await expectRejected(
-        ctx,
-        () => staking.connect(slasher).recordExposure(2n, v3),
-        staking,
-        "ValidatorStakingWrongStatus",
-        [v3.address, NONE],
-      );
-      await expectRejected(
-        ctx,
-        () => staking.connect(slasher).recordExposure(2n, ethers.ZeroAddress),
-        staking,
-        "ValidatorStakingWrongStatus",
-        [ethers.ZeroAddress, NONE],
-      );
-      await staking.connect(slasher).recordExposure(2n, v2);
-      await staking.connect(slasher).slash(2n, v2, 4_001n * DG, recipient);
-      await expectRejected(
-        ctx,
-        () => staking.connect(slasher).recordExposure(3n, v2),
-        staking,
-        "ValidatorStakingWrongStatus",
-        [v2.address, EXPELLED],
-      );
-      await expectRejected(
-        ctx,
-        () => staking.connect(stranger).recordExposure(3n, v1),
-        staking,
-        "AccessControlUnauthorizedAccount",
-        [stranger.address, SLASHER_ROLE],
-      );
+      for (const caller of [stranger, admin, v1]) {
+        await expectRejected(
+          ctx,
+          () => staking.connect(caller).recordExposure(3n, v1),
+          staking,
+          "ValidatorStakingNotSlasher",
+          [caller.address],
+        );
+      }
     });
   });
 
@@ -755,7 +811,8 @@ describe("ValidatorStaking", () => {
       expect(info.active).to.equal(0n);
       expect(info.unbonding).to.equal(2_000n * DG - 1n);
       expect(info.unbondingEnd).to.equal(at + COOLDOWN);
-      expect((await staking.rewardEligibility(v2))[1]).to.equal(true);
+      expect(info.leftAt).to.equal(at); // the expulsion ended its admission
+      expect(await staking.rewardEligibility(v2)).to.deep.equal([info.admittedAt, at]);
       await expectOwed(ctx, [v1]);
       // Still slashable by the open check, withdrawable once it is closed and the cooldown is over.
       await slashAndCheck(ctx, 1n, v2, 1_000n * DG, 1_000n * DG);
@@ -851,6 +908,12 @@ describe("ValidatorStaking", () => {
       const ctx = await loadFixture(deployWithTwoValidators);
       const { staking, slasher, admin, v2 } = ctx;
       for (const c of [1n, 2n]) await staking.connect(slasher).recordExposure(c, v2);
+      /** Schedules a new reward share and waits until it is in force. */
+      const applyBps = async (bps: bigint) => {
+        await staking.connect(admin).scheduleSlashRewardBps(bps);
+        await time.increase(RULE_CHANGE_DELAY);
+        expect(await staking.slashRewardBps()).to.equal(bps);
+      };
       // 3 wei at 25%: 0.75 rounds down to 0, all 3 burned.
       expect(await slashAndCheck(ctx, 1n, v2, 3n, 3n)).to.deep.equal({ slashed: 3n, rewarded: 0n, burned: 3n });
       expect(await slashAndCheck(ctx, 1n, v2, 1_001n, 1_001n)).to.deep.equal({
@@ -858,12 +921,12 @@ describe("ValidatorStaking", () => {
         rewarded: 250n,
         burned: 751n,
       });
-      await staking.connect(admin).setSlashRewardBps(BPS);
-      expect(await slashAndCheck(ctx, 2n, v2, 7n, 7n)).to.deep.equal({ slashed: 7n, rewarded: 7n, burned: 0n });
-      await staking.connect(admin).setSlashRewardBps(0n);
+      await applyBps(MAX_REWARD_BPS); // 50%: 7 wei -> 3 paid, 4 burned
+      expect(await slashAndCheck(ctx, 2n, v2, 7n, 7n)).to.deep.equal({ slashed: 7n, rewarded: 3n, burned: 4n });
+      await applyBps(0n);
       expect(await slashAndCheck(ctx, 2n, v2, 9n, 9n)).to.deep.equal({ slashed: 9n, rewarded: 0n, burned: 9n });
-      // Token conservation with the exact burned total (3 + 751 + 9 wei).
-      await expectConserved(ctx.token, ctx.holders, 763n);
+      // Token conservation with the exact burned total (3 + 751 + 4 + 9 wei).
+      await expectConserved(ctx.token, ctx.holders, 767n);
       await expectOwed(ctx, [ctx.v1, ctx.v2]);
     });
 
@@ -897,8 +960,8 @@ describe("ValidatorStaking", () => {
         ctx,
         () => staking.connect(stranger).slash(1n, v1, 1n, recipient),
         staking,
-        "AccessControlUnauthorizedAccount",
-        [stranger.address, SLASHER_ROLE],
+        "ValidatorStakingNotSlasher",
+        [stranger.address],
       );
       await asSlasher.closeExposure(1n, v1);
       await expectRejected(
@@ -951,8 +1014,8 @@ describe("ValidatorStaking", () => {
         ctx,
         () => staking.connect(stranger).closeExposure(1n, v1),
         staking,
-        "AccessControlUnauthorizedAccount",
-        [stranger.address, SLASHER_ROLE],
+        "ValidatorStakingNotSlasher",
+        [stranger.address],
       );
       await staking.connect(slasher).closeExposure(1n, v1);
       await expectRejected(
@@ -1001,31 +1064,608 @@ describe("ValidatorStaking", () => {
     });
   });
 
-  describe("roles and admin", () => {
-    it("setSlashRewardBps: admin only, bounded, with an event", async () => {
+  describe("admission and its end (admittedAt / leftAt)", () => {
+    it("admit -> partial unbond -> unbond all -> withdraw -> re-admit: each admission has its own start and end", async () => {
       const ctx = await loadFixture(deployStaking);
-      const { staking, admin, stranger } = ctx;
-      await expect(staking.connect(admin).setSlashRewardBps(BPS))
-        .to.emit(staking, "SlashRewardBpsChanged")
-        .withArgs(REWARD_BPS, BPS);
-      expect(await staking.slashRewardBps()).to.equal(BPS);
+      const { staking, v1 } = ctx;
+      const admitted = await timestampOf(staking.connect(v1).stake(3n * MIN_STAKE));
+      await time.increase(DAY);
+      await staking.connect(v1).requestUnbond(MIN_STAKE); // partial: the admission goes on
+      expect(await staking.rewardEligibility(v1)).to.deep.equal([admitted, 0n]);
+      await time.increase(DAY);
+      const left = await timestampOf(staking.connect(v1).requestUnbond(2n * MIN_STAKE));
+      expect(await staking.rewardEligibility(v1)).to.deep.equal([admitted, left]);
+      await time.increase(COOLDOWN);
+      await staking.connect(v1).withdraw();
+      expect(await staking.rewardEligibility(v1)).to.deep.equal([admitted, left]);
+      await time.increase(DAY);
+      const readmitted = await timestampOf(staking.connect(v1).stake(MIN_STAKE));
+      expect(readmitted).to.equal(left + COOLDOWN + DAY + 2n);
+      expect(await staking.rewardEligibility(v1)).to.deep.equal([readmitted, 0n]);
+      await time.increase(DAY);
+      await staking.connect(v1).stake(MIN_STAKE); // a top-up is not an admission
+      expect(await staking.rewardEligibility(v1)).to.deep.equal([readmitted, 0n]);
+      await expectOwed(ctx, [v1]);
+    });
+
+    it("expulsion while Active ends the admission at the slash", async () => {
+      const ctx = await loadFixture(deployWithTwoValidators);
+      const { staking, slasher, recipient, v2 } = ctx;
+      const admitted = (await infoOf(staking, v2)).admittedAt;
+      await staking.connect(slasher).recordExposure(1n, v2);
+      await time.increase(DAY);
+      const at = await timestampOf(staking.connect(slasher).slash(1n, v2, 4_001n * DG, recipient));
+      expect(await staking.rewardEligibility(v2)).to.deep.equal([admitted, at]);
+      // Expelled is final: the admission never starts again.
+      await expect(staking.connect(v2).stake(MIN_STAKE))
+        .to.be.revertedWithCustomError(staking, "ValidatorStakingExpelled")
+        .withArgs(v2.address);
+    });
+
+    it("expulsion while CoolingDown keeps the end of the admission at the full unbond", async () => {
+      const ctx = await loadFixture(deployWithTwoValidators);
+      const { staking, slasher, recipient, v2 } = ctx;
+      const admitted = (await infoOf(staking, v2)).admittedAt;
+      for (const c of [1n, 2n, 3n]) await staking.connect(slasher).recordExposure(c, v2);
+      const left = await timestampOf(staking.connect(v2).requestUnbond(5_000n * DG));
+      await time.increase(DAY);
+      for (const c of [1n, 2n, 3n]) await staking.connect(slasher).slash(c, v2, 1n, recipient);
+      expect((await infoOf(staking, v2)).status).to.equal(EXPELLED);
+      expect(await staking.rewardEligibility(v2)).to.deep.equal([admitted, left]);
+    });
+  });
+
+  describe("active-set history (Checkpoints by block)", () => {
+    /** Mines the transaction and returns its block number. */
+    async function blockOf(tx: Promise<ContractTransactionResponse>): Promise<number> {
+      const receipt = await (await tx).wait();
+      return receipt!.blockNumber;
+    }
+
+    /** The set at the end of past block `b`, read from the history, in index order. */
+    async function setAt(staking: ValidatorStaking, b: number): Promise<string[]> {
+      const count = await staking.activeValidatorCountAt(b);
+      const set: string[] = [];
+      for (let i = 0n; i < count; i++) set.push(await staking.activeValidatorAtBlock(i, b));
+      return set;
+    }
+
+    /** Each listed validator's (active, index) at the end of past block `b`. */
+    async function indexesAt(staking: ValidatorStaking, vs: HardhatEthersSigner[], b: number) {
+      return Promise.all(vs.map(async (v) => [...(await staking.activeIndexAt(v, b))]));
+    }
+
+    it("answers count, occupant and index at every past block through admissions, swaps-and-pops and expulsion", async () => {
+      const ctx = await loadFixture(deployStaking);
+      const { staking, slasher, recipient, v1, v2, v3, v4 } = ctx;
+      const vs = [v1, v2, v3, v4];
+      const b0 = await ethers.provider.getBlockNumber();
+      const b1 = await blockOf(staking.connect(v1).stake(2n * MIN_STAKE));
+      const b2 = await blockOf(staking.connect(v2).stake(2n * MIN_STAKE));
+      const b3 = await blockOf(staking.connect(v3).stake(2n * MIN_STAKE));
+      const b4 = await blockOf(staking.connect(v4).stake(2n * MIN_STAKE));
+      const b5 = await blockOf(staking.connect(v1).requestUnbond(2n * MIN_STAKE)); // v4 moves to 0
+      await staking.connect(slasher).recordExposure(1n, v2);
+      const b6 = await blockOf(staking.connect(slasher).slash(1n, v2, MIN_STAKE + 1n, recipient)); // expelled: v3 to 1
+      const b7 = await blockOf(staking.connect(v3).requestUnbond(2n * MIN_STAKE)); // the last leaves: no swap
+      await time.increase(COOLDOWN);
+      await staking.connect(v1).withdraw();
+      const b8 = await blockOf(staking.connect(v1).stake(MIN_STAKE)); // re-admitted at the end
+      await mine(); // b8 becomes a past block
+      const A = (v: HardhatEthersSigner) => v.address;
+      const expected: [number, string[]][] = [
+        [b0, []],
+        [b1, [A(v1)]],
+        [b2, [A(v1), A(v2)]],
+        [b3, [A(v1), A(v2), A(v3)]],
+        [b4, [A(v1), A(v2), A(v3), A(v4)]],
+        [b5, [A(v4), A(v2), A(v3)]],
+        [b6, [A(v4), A(v3)]],
+        [b7, [A(v4)]],
+        [b8 - 1, [A(v4)]],
+        [b8, [A(v4), A(v1)]],
+      ];
+      for (const [b, set] of expected) {
+        expect(await setAt(staking, b), `set at block ${b}`).to.deep.equal(set);
+        const indexes = await indexesAt(staking, vs, b);
+        expect(indexes, `indexes at block ${b}`).to.deep.equal(
+          vs.map((v) => (set.includes(v.address) ? [true, BigInt(set.indexOf(v.address))] : [false, 0n])),
+        );
+      }
+      // Between changes the history answers the last change before: blocks between b7 and b8 (the cooldown's).
+      expect(await setAt(staking, b7 + 1)).to.deep.equal([A(v4)]);
+      // Block 0 (before the contract existed): empty.
+      expect(await staking.activeValidatorCountAt(0n)).to.equal(0n);
+      // The live views agree with the last past block.
+      expect(await staking.activeValidatorCount()).to.equal(2n);
+      expect(await staking.activeValidatorAt(1n)).to.equal(v1.address);
+    });
+
+    it("several changes in one block: the block's final set is recorded, the block before is untouched", async () => {
+      const ctx = await loadFixture(deployWithTwoValidators); // v1 at 0, v2 at 1
+      const { staking, v1, v2, v3, v4 } = ctx;
+      const before = await ethers.provider.getBlockNumber();
+      await ethers.provider.send("evm_setAutomine", [false]);
+      try {
+        const txs = [
+          await staking.connect(v3).stake(MIN_STAKE, { gasLimit: 500_000n }), // v1 v2 v3
+          await staking.connect(v1).requestUnbond(MIN_STAKE, { gasLimit: 500_000n }), // v3 v2
+          await staking.connect(v4).stake(MIN_STAKE, { gasLimit: 500_000n }), // v3 v2 v4
+          await staking.connect(v3).requestUnbond(MIN_STAKE, { gasLimit: 500_000n }), // v4 v2
+        ];
+        await mine();
+        const blocks = await Promise.all(txs.map(async (t) => (await t.wait())!.blockNumber));
+        expect(new Set(blocks)).to.deep.equal(new Set([before + 1]));
+      } finally {
+        await ethers.provider.send("evm_setAutomine", [true]);
+      }
+      await mine();
+      const b = before + 1;
+      expect(await setAt(staking, before)).to.deep.equal([v1.address, v2.address]);
+      expect(await setAt(staking, b)).to.deep.equal([v4.address, v2.address]);
+      expect(await indexesAt(staking, [v1, v2, v3, v4], before)).to.deep.equal([
+        [true, 0n],
+        [true, 1n],
+        [false, 0n],
+        [false, 0n],
+      ]);
+      expect(await indexesAt(staking, [v1, v2, v3, v4], b)).to.deep.equal([
+        [false, 0n],
+        [true, 1n],
+        [false, 0n],
+        [true, 0n],
+      ]);
+      // Slot 2 was filled and emptied within the block: out of range at its end.
+      await expect(staking.activeValidatorAtBlock(2n, b))
+        .to.be.revertedWithCustomError(staking, "ValidatorStakingIndexOutOfRange")
+        .withArgs(2n, 2n);
+    });
+
+    it("refuses the current and future blocks (ValidatorStakingFutureLookup) and an index out of range", async () => {
+      const { staking, v1 } = await loadFixture(deployWithTwoValidators);
+      await mine(); // the block of the second stake is now past
+      // Hardhat runs a call in the context of the latest block: that block is the current one (its
+      // set could still change within it on a live chain), the one before is the latest past block.
+      const current = BigInt(await ethers.provider.getBlockNumber());
+      const latest = Number(current) - 1;
+      for (const b of [current, current + 1n, 2n ** 48n, 2n ** 256n - 1n]) {
+        await expect(staking.activeValidatorCountAt(b))
+          .to.be.revertedWithCustomError(staking, "ValidatorStakingFutureLookup")
+          .withArgs(b, current);
+        await expect(staking.activeValidatorAtBlock(0n, b))
+          .to.be.revertedWithCustomError(staking, "ValidatorStakingFutureLookup")
+          .withArgs(b, current);
+        await expect(staking.activeIndexAt(v1, b))
+          .to.be.revertedWithCustomError(staking, "ValidatorStakingFutureLookup")
+          .withArgs(b, current);
+      }
+      expect(await staking.activeValidatorCountAt(latest)).to.equal(2n);
+      await expect(staking.activeValidatorAtBlock(2n, latest))
+        .to.be.revertedWithCustomError(staking, "ValidatorStakingIndexOutOfRange")
+        .withArgs(2n, 2n);
+      // A block before the first stake: nobody, and every index is out of range.
+      const first = (await staking.queryFilter(staking.filters.Admitted()))[0].blockNumber;
+      expect(await staking.activeValidatorCountAt(first - 1)).to.equal(0n);
+      await expect(staking.activeValidatorAtBlock(0n, first - 1))
+        .to.be.revertedWithCustomError(staking, "ValidatorStakingIndexOutOfRange")
+        .withArgs(0n, 0n);
+    });
+
+    it("a long history (540 set changes, ~2,000 checkpoints over 450 blocks) is answered exactly at sampled blocks", async function () {
+      this.timeout(600_000);
+      const ctx = await loadFixture(deployStaking);
+      const { staking, token } = ctx;
+      // 12 validators: v1..v4 and 8 more signers, each funded and approved.
+      const signers = (await ethers.getSigners()).slice(10, 18);
+      for (const s of signers) {
+        await token.transfer(s.address, FUNDS);
+        await token.connect(s).approve(staking, MAX_UINT256);
+      }
+      const vs = [...ctx.validators, ...signers];
+      // Reference model: the set (array, swap-and-pop) after each block that changed it.
+      const model: string[] = [];
+      const history: { block: number; set: string[] }[] = [];
+      let changes = 0;
+      const opts = { gasLimit: 400_000n };
+      // Each round: every validator enters (if out) or leaves (if in), in a rotating order, one
+      // transaction per block, and every third block holds two changes (automine off). Leaving
+      // validators withdraw after the cooldown, skipped in time between rounds.
+      const ROUNDS = 45;
+      for (let r = 0; r < ROUNDS; r++) {
+        const order = vs.map((_, i) => vs[(i * 5 + r) % vs.length]);
+        for (let i = 0; i < order.length; i += 2) {
+          const pair = i % 3 === 0 ? [order[i], order[i + 1]] : [order[i]];
+          const rest = i % 3 === 0 ? [] : [order[i + 1]];
+          for (const group of [pair, rest]) {
+            if (group.length === 0) continue;
+            await ethers.provider.send("evm_setAutomine", [false]);
+            const sent = [];
+            for (const v of group) {
+              const at = model.indexOf(v.address);
+              if (at >= 0) {
+                sent.push(await staking.connect(v).requestUnbond(MIN_STAKE, opts));
+                const last = model.pop()!;
+                if (at < model.length) model[at] = last;
+              } else {
+                if ((await staking.validatorInfo(v)).status === COOLING_DOWN) {
+                  sent.push(await staking.connect(v).withdraw(opts));
+                }
+                sent.push(await staking.connect(v).stake(MIN_STAKE, opts));
+                model.push(v.address);
+              }
+              changes++;
+            }
+            await mine();
+            await ethers.provider.send("evm_setAutomine", [true]);
+            const receipts = await Promise.all(sent.map((t) => t.wait()));
+            const block = receipts[0]!.blockNumber;
+            expect(receipts.every((x) => x!.status === 1 && x!.blockNumber === block)).to.equal(true);
+            history.push({ block, set: [...model] });
+          }
+        }
+        await time.increase(COOLDOWN);
+      }
+      await mine();
+      expect(changes).to.equal(540);
+      // Every index's trace and the count's trace now hold hundreds of checkpoints each.
+      const checkpoints = history.length;
+      expect(checkpoints).to.be.greaterThanOrEqual(350);
+      console.log(`      ${changes} set changes in ${checkpoints} blocks, ${vs.length} validators`);
+      // Sample: the first and last blocks, and every 7th block (deterministic).
+      const sample = history.filter((_, i) => i === 0 || i === history.length - 1 || i % 7 === 3);
+      for (const { block, set } of sample) {
+        expect(await staking.activeValidatorCountAt(block), `count at ${block}`).to.equal(BigInt(set.length));
+        for (const [i, v] of set.entries()) {
+          expect(await staking.activeValidatorAtBlock(i, block), `index ${i} at ${block}`).to.equal(v);
+        }
+        for (const v of vs.slice(0, 6)) {
+          const at = set.indexOf(v.address);
+          expect([...(await staking.activeIndexAt(v, block))]).to.deep.equal(
+            at >= 0 ? [true, BigInt(at)] : [false, 0n],
+          );
+        }
+      }
+      // The live set equals the last recorded one.
+      const count = await staking.activeValidatorCount();
+      const live: string[] = [];
+      for (let i = 0n; i < count; i++) live.push(await staking.activeValidatorAt(i));
+      expect(live).to.deep.equal(history[history.length - 1].set);
+    });
+  });
+
+  describe("slasher and reward share: set once, changes only after ruleChangeDelay", () => {
+    /** A fresh escrow without a slasher (as deployed, before wiring). */
+    async function unwired(ctx: Ctx) {
+      const { factory, token, admin } = ctx;
+      return (await factory.deploy(
+        token,
+        MIN_STAKE,
+        COOLDOWN,
+        FAULT_LIMIT,
+        REWARD_BPS,
+        admin,
+        ADMIN_DELAY,
+      )) as unknown as ValidatorStaking;
+    }
+
+    it("setSlasher: the default admin, once, non-zero, in force at once with an event", async () => {
+      const ctx = await loadFixture(deployStaking);
+      const { admin, stranger, slasher, newAdmin } = ctx;
+      const fresh = await unwired(ctx);
+      await expect(fresh.connect(stranger).setSlasher(stranger))
+        .to.be.revertedWithCustomError(fresh, "AccessControlUnauthorizedAccount")
+        .withArgs(stranger.address, DEFAULT_ADMIN_ROLE);
+      await expect(fresh.connect(admin).setSlasher(ethers.ZeroAddress)).to.be.revertedWithCustomError(
+        fresh,
+        "ValidatorStakingZeroAddress",
+      );
+      // Before wiring nothing can be scheduled, and nobody is the slasher (not even the zero address's caller).
+      await expect(fresh.connect(admin).scheduleSlasher(slasher)).to.be.revertedWithCustomError(
+        fresh,
+        "ValidatorStakingSlasherNotSet",
+      );
+      await expect(fresh.connect(stranger).recordExposure(1n, stranger))
+        .to.be.revertedWithCustomError(fresh, "ValidatorStakingNotSlasher")
+        .withArgs(stranger.address);
+      expect(await fresh.slasher()).to.equal(ethers.ZeroAddress);
+      const tx = fresh.connect(admin).setSlasher(slasher);
+      const at = await timestampOf(tx);
+      await expect(tx).to.emit(fresh, "SlasherChangeScheduled").withArgs(ethers.ZeroAddress, slasher.address, at);
+      expect(await fresh.slasher()).to.equal(slasher.address);
+      expect(await fresh.pendingSlasher()).to.deep.equal([ethers.ZeroAddress, 0n]);
+      for (const other of [newAdmin, slasher]) {
+        await expect(fresh.connect(admin).setSlasher(other))
+          .to.be.revertedWithCustomError(fresh, "ValidatorStakingSlasherAlreadySet")
+          .withArgs(slasher.address);
+      }
+      expect(await fresh.slasher()).to.equal(slasher.address);
+    });
+
+    it("scheduleSlasher: in force exactly at effectiveAt, not a second before; the old slasher stops then", async () => {
+      const ctx = await loadFixture(deployWithTwoValidators);
+      const { staking, admin, slasher, newAdmin: next, v1 } = ctx;
+      const tx = staking.connect(admin).scheduleSlasher(next);
+      const at = await timestampOf(tx);
+      const effectiveAt = at + RULE_CHANGE_DELAY;
+      await expect(tx).to.emit(staking, "SlasherChangeScheduled").withArgs(slasher.address, next.address, effectiveAt);
+      expect(await staking.pendingSlasher()).to.deep.equal([next.address, effectiveAt]);
+      expect(await staking.slasher()).to.equal(slasher.address);
+      // One second before: the new slasher is refused, the old one still acts.
+      await time.setNextBlockTimestamp(effectiveAt - 1n);
+      await expect(staking.connect(next).recordExposure(1n, v1))
+        .to.be.revertedWithCustomError(staking, "ValidatorStakingNotSlasher")
+        .withArgs(next.address);
+      await time.setNextBlockTimestamp(effectiveAt - 1n + 1n);
+      await mine(); // now == effectiveAt: the views switch by themselves
+      expect(await staking.slasher()).to.equal(next.address);
+      expect(await staking.pendingSlasher()).to.deep.equal([ethers.ZeroAddress, 0n]);
+      await expect(staking.connect(slasher).recordExposure(1n, v1))
+        .to.be.revertedWithCustomError(staking, "ValidatorStakingNotSlasher")
+        .withArgs(slasher.address);
+      await expect(staking.connect(next).recordExposure(1n, v1)).to.emit(staking, "ExposureRecorded");
+    });
+
+    it("the old slasher acts up to the last second before effectiveAt", async () => {
+      const ctx = await loadFixture(deployWithTwoValidators);
+      const { staking, admin, slasher, newAdmin: next, v1 } = ctx;
+      const at = await timestampOf(staking.connect(admin).scheduleSlasher(next));
+      await time.setNextBlockTimestamp(at + RULE_CHANGE_DELAY - 1n);
+      await expect(staking.connect(slasher).recordExposure(1n, v1))
+        .to.emit(staking, "ExposureRecorded")
+        .withArgs(1n, v1.address, MIN_STAKE);
+    });
+
+    it("scheduleSlasher: replacing restarts the delay; a due change is applied before a new one", async () => {
+      const ctx = await loadFixture(deployStaking);
+      const { staking, admin, slasher, newAdmin: a, stranger: b } = ctx;
+      const first = await timestampOf(staking.connect(admin).scheduleSlasher(a));
+      await time.increase(DAY);
+      const tx = staking.connect(admin).scheduleSlasher(b);
+      const second = await timestampOf(tx);
+      await expect(tx)
+        .to.emit(staking, "SlasherChangeScheduled")
+        .withArgs(slasher.address, b.address, second + RULE_CHANGE_DELAY);
+      expect(await staking.pendingSlasher()).to.deep.equal([b.address, second + RULE_CHANGE_DELAY]);
+      // `a` never takes effect, not even at its own time.
+      await time.increaseTo(first + RULE_CHANGE_DELAY);
+      expect(await staking.slasher()).to.equal(slasher.address);
+      await time.increaseTo(second + RULE_CHANGE_DELAY);
+      expect(await staking.slasher()).to.equal(b.address);
+      // The next schedule starts from `b` in force.
+      const third = staking.connect(admin).scheduleSlasher(a);
+      const thirdAt = await timestampOf(third);
+      await expect(third)
+        .to.emit(staking, "SlasherChangeScheduled")
+        .withArgs(b.address, a.address, thirdAt + RULE_CHANGE_DELAY);
+      expect(await staking.slasher()).to.equal(b.address);
+    });
+
+    it("scheduleSlasher bad input: zero, the slasher in force, not the admin; state unchanged", async () => {
+      const ctx = await loadFixture(deployStaking);
+      const { staking, admin, slasher, stranger } = ctx;
       await expectRejected(
         ctx,
-        () => staking.connect(admin).setSlashRewardBps(BPS + 1n),
+        () => staking.connect(admin).scheduleSlasher(ethers.ZeroAddress),
         staking,
-        "ValidatorStakingSlashRewardBpsOutOfRange",
-        [BPS + 1n, BPS],
+        "ValidatorStakingZeroAddress",
+        [],
       );
       await expectRejected(
         ctx,
-        () => staking.connect(stranger).setSlashRewardBps(1n),
+        () => staking.connect(admin).scheduleSlasher(slasher),
+        staking,
+        "ValidatorStakingRuleUnchanged",
+        [],
+      );
+      await expectRejected(
+        ctx,
+        () => staking.connect(stranger).scheduleSlasher(stranger),
         staking,
         "AccessControlUnauthorizedAccount",
         [stranger.address, DEFAULT_ADMIN_ROLE],
       );
     });
 
-    it("only the admin grants the slasher role; the default admin cannot be granted directly", async () => {
+    it("scheduleSlashRewardBps: bounded by MAX_SLASH_REWARD_BPS, in force exactly at effectiveAt", async () => {
+      const ctx = await loadFixture(deployStaking);
+      const { staking, admin, stranger } = ctx;
+      for (const bps of [MAX_REWARD_BPS + 1n, BPS, 2n ** 256n - 1n]) {
+        await expectRejected(
+          ctx,
+          () => staking.connect(admin).scheduleSlashRewardBps(bps),
+          staking,
+          "ValidatorStakingSlashRewardBpsOutOfRange",
+          [bps, MAX_REWARD_BPS],
+        );
+      }
+      await expectRejected(
+        ctx,
+        () => staking.connect(admin).scheduleSlashRewardBps(REWARD_BPS),
+        staking,
+        "ValidatorStakingRuleUnchanged",
+        [],
+      );
+      await expectRejected(
+        ctx,
+        () => staking.connect(stranger).scheduleSlashRewardBps(1n),
+        staking,
+        "AccessControlUnauthorizedAccount",
+        [stranger.address, DEFAULT_ADMIN_ROLE],
+      );
+      const tx = staking.connect(admin).scheduleSlashRewardBps(MAX_REWARD_BPS);
+      const effectiveAt = (await timestampOf(tx)) + RULE_CHANGE_DELAY;
+      await expect(tx)
+        .to.emit(staking, "SlashRewardBpsChangeScheduled")
+        .withArgs(REWARD_BPS, MAX_REWARD_BPS, effectiveAt);
+      expect(await staking.pendingSlashRewardBps()).to.deep.equal([MAX_REWARD_BPS, effectiveAt]);
+      await time.increaseTo(effectiveAt - 1n);
+      expect(await staking.slashRewardBps()).to.equal(REWARD_BPS);
+      await mine(); // timestamp == effectiveAt
+      expect(await staking.slashRewardBps()).to.equal(MAX_REWARD_BPS);
+      expect(await staking.pendingSlashRewardBps()).to.deep.equal([0n, 0n]);
+      // A new schedule applies the due one first: the event's old value is the one in force.
+      const next = staking.connect(admin).scheduleSlashRewardBps(0n);
+      await expect(next)
+        .to.emit(staking, "SlashRewardBpsChangeScheduled")
+        .withArgs(MAX_REWARD_BPS, 0n, (await timestampOf(next)) + RULE_CHANGE_DELAY);
+      await expect(staking.connect(admin).scheduleSlashRewardBps(MAX_REWARD_BPS)).to.be.revertedWithCustomError(
+        staking,
+        "ValidatorStakingRuleUnchanged",
+      );
+    });
+
+    it("a slash between scheduling and effectiveAt pays the old share; from effectiveAt the new one", async () => {
+      const ctx = await loadFixture(deployWithTwoValidators);
+      const { staking, token, admin, slasher, v2 } = ctx;
+      for (const c of [1n, 2n]) await staking.connect(slasher).recordExposure(c, v2);
+      const effectiveAt = (await timestampOf(staking.connect(admin).scheduleSlashRewardBps(0n))) + RULE_CHANGE_DELAY;
+      await time.setNextBlockTimestamp(effectiveAt - 1n);
+      await expect(staking.connect(slasher).slash(1n, v2, 100n, ctx.recipient))
+        .to.emit(staking, "Slashed")
+        .withArgs(1n, v2.address, ctx.recipient.address, 100n, 25n, 75n, 1n);
+      await time.setNextBlockTimestamp(effectiveAt);
+      await expect(staking.connect(slasher).slash(2n, v2, 100n, ctx.recipient))
+        .to.emit(staking, "Slashed")
+        .withArgs(2n, v2.address, ctx.recipient.address, 100n, 0n, 100n, 2n);
+      expect(await token.balanceOf(ctx.recipient)).to.equal(25n);
+    });
+
+    it("cancelRuleChanges: cancels what is pending with an event; nothing pending or already in force is refused", async () => {
+      const ctx = await loadFixture(deployStaking);
+      const { staking, admin, slasher, stranger, newAdmin: next } = ctx;
+      await expectRejected(
+        ctx,
+        () => staking.connect(admin).cancelRuleChanges(),
+        staking,
+        "ValidatorStakingNoPendingChange",
+        [],
+      );
+      // Both pending.
+      await staking.connect(admin).scheduleSlasher(next);
+      await staking.connect(admin).scheduleSlashRewardBps(MAX_REWARD_BPS);
+      await expectRejected(
+        ctx,
+        () => staking.connect(stranger).cancelRuleChanges(),
+        staking,
+        "AccessControlUnauthorizedAccount",
+        [stranger.address, DEFAULT_ADMIN_ROLE],
+      );
+      await expect(staking.connect(admin).cancelRuleChanges())
+        .to.emit(staking, "RuleChangeCancelled")
+        .withArgs(next.address, MAX_REWARD_BPS);
+      expect(await staking.pendingSlasher()).to.deep.equal([ethers.ZeroAddress, 0n]);
+      expect(await staking.pendingSlashRewardBps()).to.deep.equal([0n, 0n]);
+      await time.increase(RULE_CHANGE_DELAY);
+      expect([await staking.slasher(), await staking.slashRewardBps()]).to.deep.equal([slasher.address, REWARD_BPS]);
+      // Only the reward share pending.
+      await staking.connect(admin).scheduleSlashRewardBps(1n);
+      await expect(staking.connect(admin).cancelRuleChanges())
+        .to.emit(staking, "RuleChangeCancelled")
+        .withArgs(ethers.ZeroAddress, 1n);
+      // Only the slasher pending.
+      await staking.connect(admin).scheduleSlasher(next);
+      await expect(staking.connect(admin).cancelRuleChanges())
+        .to.emit(staking, "RuleChangeCancelled")
+        .withArgs(next.address, 0n);
+      // A change already in force cannot be cancelled: it is applied, and nothing is left pending.
+      await staking.connect(admin).scheduleSlasher(next);
+      await staking.connect(admin).scheduleSlashRewardBps(1n);
+      await time.increase(RULE_CHANGE_DELAY);
+      await expectRejected(
+        ctx,
+        () => staking.connect(admin).cancelRuleChanges(),
+        staking,
+        "ValidatorStakingNoPendingChange",
+        [],
+      );
+      expect([await staking.slasher(), await staking.slashRewardBps()]).to.deep.equal([next.address, 1n]);
+    });
+
+    it("a change in force for one rule, pending for the other: cancel applies the first, cancels the second", async () => {
+      const ctx = await loadFixture(deployStaking);
+      const { staking, admin, newAdmin: next } = ctx;
+      await staking.connect(admin).scheduleSlasher(next);
+      await time.increase(DAY);
+      await staking.connect(admin).scheduleSlashRewardBps(1n);
+      await time.increase(RULE_CHANGE_DELAY - DAY); // the slasher is in force, the share one day away
+      await expect(staking.connect(admin).cancelRuleChanges())
+        .to.emit(staking, "RuleChangeCancelled")
+        .withArgs(ethers.ZeroAddress, 1n);
+      expect([await staking.slasher(), await staking.slashRewardBps()]).to.deep.equal([next.address, REWARD_BPS]);
+    });
+  });
+
+  describe("attack: the admin takes the staked DG (audit finding 5)", () => {
+    it("granting itself SLASHER_ROLE or setting itself as slasher gives nothing; 100% reward share is refused", async () => {
+      const ctx = await loadFixture(deployWithTwoValidators);
+      const { staking, token, admin, v1, v2 } = ctx;
+      const escrowBefore = await token.balanceOf(staking);
+      const adminBefore = await token.balanceOf(admin);
+      // Block 1: the old playbook. SLASHER_ROLE is now a plain role with no power.
+      await staking.connect(admin).grantRole(SLASHER_ROLE, admin);
+      expect(await staking.hasRole(SLASHER_ROLE, admin)).to.equal(true);
+      await expect(staking.connect(admin).recordExposure(666n, v1))
+        .to.be.revertedWithCustomError(staking, "ValidatorStakingNotSlasher")
+        .withArgs(admin.address);
+      await expect(staking.connect(admin).slash(666n, v2, 5_000n * DG, admin))
+        .to.be.revertedWithCustomError(staking, "ValidatorStakingNotSlasher")
+        .withArgs(admin.address);
+      await expect(staking.connect(admin).setSlasher(admin))
+        .to.be.revertedWithCustomError(staking, "ValidatorStakingSlasherAlreadySet")
+        .withArgs(ctx.slasher.address);
+      await expect(staking.connect(admin).scheduleSlashRewardBps(BPS))
+        .to.be.revertedWithCustomError(staking, "ValidatorStakingSlashRewardBpsOutOfRange")
+        .withArgs(BPS, MAX_REWARD_BPS);
+      expect(await token.balanceOf(staking)).to.equal(escrowBefore);
+      expect(await token.balanceOf(admin)).to.equal(adminBefore);
+      expect(await staking.slashRewardBps()).to.equal(REWARD_BPS);
+    });
+
+    it("scheduling itself as slasher at 50%: a validator that unbonds at the announcement withdraws everything before it applies", async () => {
+      const ctx = await loadFixture(deployWithTwoValidators);
+      const { staking, token, admin, v1, v2 } = ctx;
+      const v2Funds = await token.balanceOf(v2);
+      // Block 1: the admin schedules itself as slasher and the highest share it can (the announcement).
+      const scheduledAt = await timestampOf(staking.connect(admin).scheduleSlasher(admin));
+      await staking.connect(admin).scheduleSlashRewardBps(MAX_REWARD_BPS);
+      const effectiveAt = scheduledAt + RULE_CHANGE_DELAY;
+      expect(RULE_CHANGE_DELAY).to.be.greaterThan(COOLDOWN);
+      const [announced] = await staking.queryFilter(staking.filters.SlasherChangeScheduled(ctx.slasher.address));
+      expect(announced.args.effectiveAt).to.equal(effectiveAt);
+      // Block 2: v2 sees the event and unbonds everything; its cooldown ends 2 days before the change.
+      const unbondAt = await timestampOf(staking.connect(v2).requestUnbond(5_000n * DG));
+      expect(unbondAt + COOLDOWN).to.equal(effectiveAt - 2n * DAY + (unbondAt - scheduledAt));
+      expect(unbondAt + COOLDOWN).to.be.lessThan(effectiveAt);
+      await time.setNextBlockTimestamp(unbondAt + COOLDOWN);
+      await staking.connect(v2).withdraw();
+      expect(await token.balanceOf(v2)).to.equal(v2Funds + 5_000n * DG);
+      expect((await staking.validatorInfo(v2)).status).to.equal(NONE);
+      // Before effectiveAt the admin still cannot act.
+      await time.setNextBlockTimestamp(effectiveAt - 1n);
+      await expect(staking.connect(admin).recordExposure(1n, v2))
+        .to.be.revertedWithCustomError(staking, "ValidatorStakingNotSlasher")
+        .withArgs(admin.address);
+      // From effectiveAt it is the slasher: v2 (gone) has nothing to take.
+      await time.setNextBlockTimestamp(effectiveAt);
+      await staking.connect(admin).recordExposure(1n, v2);
+      const adminBefore = await token.balanceOf(admin);
+      await expect(staking.connect(admin).slash(1n, v2, 5_000n * DG, admin))
+        .to.emit(staking, "Slashed")
+        .withArgs(1n, v2.address, admin.address, 0n, 0n, 0n, 1n);
+      expect(await token.balanceOf(admin)).to.equal(adminBefore);
+      expect(await token.balanceOf(v2)).to.equal(v2Funds + 5_000n * DG);
+      // v1 ignored the announcement: the admin gets at most 50%, the other half is burned.
+      await staking.connect(admin).recordExposure(2n, v1);
+      const supplyBefore = await token.totalSupply();
+      await staking.connect(admin).slash(2n, v1, MIN_STAKE, admin);
+      expect((await token.balanceOf(admin)) - adminBefore).to.equal(MIN_STAKE / 2n);
+      expect(supplyBefore - (await token.totalSupply())).to.equal(MIN_STAKE / 2n);
+      await expectOwed(ctx, []);
+    });
+  });
+
+  describe("roles and admin", () => {
+    it("grantRole: admin only; never the default admin directly, never the zero address", async () => {
       const ctx = await loadFixture(deployStaking);
       const { staking, admin, stranger } = ctx;
       await expectRejected(
@@ -1042,6 +1682,15 @@ describe("ValidatorStaking", () => {
         "AccessControlEnforcedDefaultAdminRules",
         [],
       );
+      for (const role of [SLASHER_ROLE, DEFAULT_ADMIN_ROLE]) {
+        await expectRejected(
+          ctx,
+          () => staking.connect(admin).grantRole(role, ethers.ZeroAddress),
+          staking,
+          "RoleGrantToZeroAddress",
+          [role],
+        );
+      }
     });
 
     it("admin transfer is two-step and delayed", async () => {
@@ -1075,10 +1724,10 @@ describe("ValidatorStaking", () => {
       await staking.connect(newAdmin).acceptDefaultAdminTransfer();
       expect(await staking.defaultAdmin()).to.equal(newAdmin.address);
       expect(await staking.hasRole(DEFAULT_ADMIN_ROLE, admin)).to.equal(false);
-      await expect(staking.connect(admin).setSlashRewardBps(1n))
+      await expect(staking.connect(admin).scheduleSlashRewardBps(1n))
         .to.be.revertedWithCustomError(staking, "AccessControlUnauthorizedAccount")
         .withArgs(admin.address, DEFAULT_ADMIN_ROLE);
-      await staking.connect(newAdmin).setSlashRewardBps(1n);
+      await staking.connect(newAdmin).scheduleSlashRewardBps(1n);
     });
   });
 
@@ -1182,7 +1831,7 @@ describe("ValidatorStaking", () => {
   });
 
   describe("gas", () => {
-    it("stake of a new validator (allowance set) <= 100,000 gas; reports the others", async () => {
+    it("stake of a new validator (allowance set) <= 200,000 gas; reports the others", async () => {
       const ctx = await loadFixture(deployStaking);
       const { staking, token, slasher, recipient, stranger, v1 } = ctx;
       const first = await gasOf(staking.connect(v1).stake(MIN_STAKE)); // the contract's very first staker
@@ -1206,9 +1855,13 @@ describe("ValidatorStaking", () => {
       );
       // solidity-coverage instruments the bytecode (more gas): the pins hold for the real build only.
       if ((hre as unknown as { __SOLIDITY_COVERAGE_RUNNING?: boolean }).__SOLIDITY_COVERAGE_RUNNING) return;
-      expect(newValidator).to.be.lte(100_000n);
+      // An admission writes the active-set history (SPEC 5): a new checkpoint in the count's, the
+      // index's and the validator's traces (~130,000 gas of fresh storage), on top of the ~60,000
+      // the stake itself costs. Leaving writes up to five checkpoints (requestUnbond all).
+      expect(newValidator).to.be.lte(200_000n);
+      expect(unbondAll).to.be.lte(150_000n);
       // The first staker ever also pays for the escrow's token balance going from 0 to non-zero (once).
-      expect(first).to.be.lte(115_000n);
+      expect(first).to.be.lte(250_000n);
       expect(topUp).to.be.lte(newValidator);
     });
   });

@@ -21,7 +21,7 @@ type Caller =
   | "role holder itself" // renounceRole: only for the caller's own account
   | "ORACLE_ROLE"
   | "GUARDIAN_ROLE"
-  | "SLASHER_ROLE"
+  | "slasher" // ValidatorStaking.slasher(): the CrossCheck contract, set once at wiring
   | "COORDINATOR_ROLE";
 
 const OWNABLE_2STEP: Record<string, Caller> = {
@@ -75,10 +75,13 @@ const ENTRY_POINTS: Record<string, Record<string, Caller>> = {
     "stakeWithPermit(uint256,uint256,uint8,bytes32,bytes32)": "anyone",
     "requestUnbond(uint256)": "anyone", // its own stake
     "withdraw()": "anyone", // its own stake
-    "recordExposure(uint256,address)": "SLASHER_ROLE",
-    "slash(uint256,address,uint256,address)": "SLASHER_ROLE",
-    "closeExposure(uint256,address)": "SLASHER_ROLE",
-    "setSlashRewardBps(uint256)": "default admin",
+    "recordExposure(uint256,address)": "slasher",
+    "slash(uint256,address,uint256,address)": "slasher",
+    "closeExposure(uint256,address)": "slasher",
+    "setSlasher(address)": "default admin", // once, at wiring
+    "scheduleSlasher(address)": "default admin", // in force ruleChangeDelay (> cooldown) later
+    "scheduleSlashRewardBps(uint256)": "default admin", // <= 50%, in force ruleChangeDelay later
+    "cancelRuleChanges()": "default admin", // only changes not in force yet
   },
   ComputeRewards: {
     ...DEFAULT_ADMIN_RULES,
@@ -91,7 +94,8 @@ const ENTRY_POINTS: Record<string, Record<string, Caller>> = {
   },
   CrossCheck: {
     ...DEFAULT_ADMIN_RULES,
-    "open(bytes32,address,address)": "COORDINATOR_ROLE",
+    // with a delivery receipt signed by the paired validator (EIP-712 or ERC-1271)
+    "open((bytes32,address,bytes32,bytes32,uint64),address,bytes)": "COORDINATOR_ROLE",
     "draw(uint256)": "anyone", // from the seed block's hash only
     "commit(uint256,bytes32)": "anyone", // only the parties of the check's current round
     "reveal(uint256,bytes32,bytes32)": "anyone", // only the parties, their own commitment
@@ -203,29 +207,30 @@ describe("entry points: the set of state-changing functions and who may call eac
       },
       ValidatorStaking: {
         ...adminRulesCalls((s) => s.staking),
-        "recordExposure(uint256,address)": async (s) =>
+        "recordExposure(uint256,address)": (s) =>
+          slasherRefusal(s, s.staking.connect(s.outsider).recordExposure(1n, s.validators[0].address)),
+        "slash(uint256,address,uint256,address)": (s) =>
+          slasherRefusal(s, s.staking.connect(s.outsider).slash(1n, s.validators[0].address, 1n, s.outsider.address)),
+        "closeExposure(uint256,address)": (s) =>
+          slasherRefusal(s, s.staking.connect(s.outsider).closeExposure(1n, s.validators[0].address)),
+        "setSlasher(address)": (s) =>
+          roleRefusal(s.staking, ZeroHash, s.outsider.address, s.staking.connect(s.outsider).setSlasher(s.outsider)),
+        "scheduleSlasher(address)": (s) =>
           roleRefusal(
             s.staking,
-            await s.staking.SLASHER_ROLE(),
+            ZeroHash,
             s.outsider.address,
-            s.staking.connect(s.outsider).recordExposure(1n, s.validators[0].address),
+            s.staking.connect(s.outsider).scheduleSlasher(s.outsider),
           ),
-        "slash(uint256,address,uint256,address)": async (s) =>
+        "scheduleSlashRewardBps(uint256)": (s) =>
           roleRefusal(
             s.staking,
-            await s.staking.SLASHER_ROLE(),
+            ZeroHash,
             s.outsider.address,
-            s.staking.connect(s.outsider).slash(1n, s.validators[0].address, 1n, s.outsider.address),
+            s.staking.connect(s.outsider).scheduleSlashRewardBps(1n),
           ),
-        "closeExposure(uint256,address)": async (s) =>
-          roleRefusal(
-            s.staking,
-            await s.staking.SLASHER_ROLE(),
-            s.outsider.address,
-            s.staking.connect(s.outsider).closeExposure(1n, s.validators[0].address),
-          ),
-        "setSlashRewardBps(uint256)": (s) =>
-          roleRefusal(s.staking, ZeroHash, s.outsider.address, s.staking.connect(s.outsider).setSlashRewardBps(1n)),
+        "cancelRuleChanges()": (s) =>
+          roleRefusal(s.staking, ZeroHash, s.outsider.address, s.staking.connect(s.outsider).cancelRuleChanges()),
       },
       ComputeRewards: {
         ...adminRulesCalls((s) => s.rewards),
@@ -246,12 +251,22 @@ describe("entry points: the set of state-changing functions and who may call eac
       },
       CrossCheck: {
         ...adminRulesCalls((s) => s.crossCheck),
-        "open(bytes32,address,address)": async (s) =>
+        "open((bytes32,address,bytes32,bytes32,uint64),address,bytes)": async (s) =>
           roleRefusal(
             s.crossCheck,
             await s.crossCheck.COORDINATOR_ROLE(),
             s.outsider.address,
-            s.crossCheck.connect(s.outsider).open(ZeroHash, s.outsider.address, s.validators[0].address),
+            s.crossCheck.connect(s.outsider).open(
+              {
+                taskId: ZeroHash,
+                user: s.outsider.address,
+                inputHash: ZeroHash,
+                resultHash: ZeroHash,
+                deliveredAt: 0n,
+              },
+              s.validators[0].address,
+              "0x",
+            ),
           ),
       },
     };
@@ -283,6 +298,14 @@ function roleRefusal(
   tx: Promise<ContractTransactionResponse>,
 ): [BaseContract, string, Promise<ContractTransactionResponse>, unknown[]] {
   return [contract, "AccessControlUnauthorizedAccount", tx, [account, role]];
+}
+
+/** The escrow's slasher-only functions refuse any caller but the slasher in force. */
+function slasherRefusal(
+  s: Suite,
+  tx: Promise<ContractTransactionResponse>,
+): [BaseContract, string, Promise<ContractTransactionResponse>, unknown[]] {
+  return [s.staking, "ValidatorStakingNotSlasher", tx, [s.outsider.address]];
 }
 
 /** A role other than the default admin's (whose renouncement has its own delayed path). */
