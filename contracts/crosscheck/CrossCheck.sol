@@ -44,8 +44,9 @@ contract CrossCheck is ICrossCheck, BoundedDefaultAdminRules, EIP712 {
     /// @notice The role allowed to open checks (the network's coordinator, the "Heavy Chain" bridge).
     bytes32 public constant COORDINATOR_ROLE = keccak256("COORDINATOR_ROLE");
     /// @notice The EIP-712 type of a delivery receipt.
-    bytes32 public constant RECEIPT_TYPEHASH =
-        keccak256("Receipt(bytes32 taskId,address user,bytes32 inputHash,bytes32 resultHash,uint64 deliveredAt)");
+    bytes32 public constant RECEIPT_TYPEHASH = keccak256(
+        "Receipt(bytes32 taskId,address user,bytes32 inputHash,bytes32 resultHash,uint64 deliveredAt)"
+    );
     /// @notice What a checker reveals when the input it was given does not hash to the receipt's inputHash.
     bytes32 public constant INPUT_MISMATCH = keccak256("DATAGEN_CROSSCHECK_INPUT_MISMATCH");
     /// @notice Checkers drawn per check (SPEC 6: three cross-checkers).
@@ -193,8 +194,8 @@ contract CrossCheck is ICrossCheck, BoundedDefaultAdminRules, EIP712 {
         uint256 revealDeadline = commitDeadline + revealWindow;
 
         if (phase == Phase.AwaitingDraw) {
-            // Unreachable through open's check today; kept so that no snapshot can block the check.
-            if (count - excludedCount < CHECKERS) return _settle(checkId, c, Verdict.Cancelled, 0, 0, 0);
+            // count - excludedCount >= CHECKERS: `open` checked it on this very snapshot, with the same
+            // exclusions (the paired validator and the user, if they were Active), and history is final.
             address[3] memory checkers;
             for (uint256 i; i < CHECKERS; ++i) {
                 uint256 index = _pick(uint256(keccak256(abi.encode(seed, i))), count, excluded, excludedCount);
@@ -440,10 +441,12 @@ contract CrossCheck is ICrossCheck, BoundedDefaultAdminRules, EIP712 {
         emit ValidatorSlashed(checkId, validator, slashed, rewarded, burned);
     }
 
-    /// @dev Pays `rewards` in equal shares to the `honest` parties; burns what cannot be split.
+    /// @dev Pays `rewards` in equal shares to the `honest` parties (at least one); burns what cannot be split.
     function _payHonest(uint256 checkId, address[5] memory parties, uint256 honest, uint256 rewards) private {
+        // honestCount >= 1: every slashing verdict has a checker on the winning side (n3: two; n2: two
+        // or three agreeing on the hash; a decided tie: the fifth, at least).
         uint256 honestCount = _popCount(honest);
-        uint256 share = honestCount == 0 ? 0 : rewards / honestCount;
+        uint256 share = rewards / honestCount;
         for (uint256 i = 1; i < 5; ++i) {
             if (honest & (1 << i) != 0) {
                 emit CheckerRewarded(checkId, parties[i], share);

@@ -25,7 +25,7 @@ import {IValidatorStaking} from "./IValidatorStaking.sol";
  * - otherwise → Inconclusive: nobody slashed.
  * Each slash takes `slashBps` of the validator's stake when it entered the check; the escrow pays
  * its reward share to this contract, which splits it equally among the checkers (fifth included)
- * who gave the winning hash, and burns the division's remainder (or all of it, if none did).
+ * who gave the winning hash (there is always one), and burns the division's remainder.
  */
 interface ICrossCheck {
     /// @notice Life cycle of a check.
@@ -46,8 +46,7 @@ interface ICrossCheck {
         CheckerSlashed, // (n3)
         TieDecided, // (n3') the fifth validator formed a 3-of-5 majority
         PairedSlashed, // (n2)
-        Inconclusive, // no majority
-        Cancelled // fewer than three eligible validators were Active in the snapshot block
+        Inconclusive // no majority (or nobody left to draw as the fifth)
     }
 
     /// @notice A delivery receipt, signed by the paired validator (EIP-712, this contract's domain).
@@ -112,7 +111,7 @@ interface ICrossCheck {
     );
     /// @notice `checker` gave the winning hash and received `amount` DG of the check's slash rewards.
     event CheckerRewarded(uint256 indexed checkId, address indexed checker, uint256 amount);
-    /// @notice `amount` DG of slash rewards could not be split equally (or had no honest checker) and were burned.
+    /// @notice `amount` DG of slash rewards could not be split equally among the honest checkers and were burned.
     event RewardDustBurned(uint256 indexed checkId, uint256 amount);
 
     /* ===================== ERRORS ===================== */
@@ -207,8 +206,8 @@ interface ICrossCheck {
      * validator, the user or an earlier checker. Nothing done after the snapshot changes who is
      * drawn, so anyone may call it. Records
      * their exposures and opens the commit window. If the seed block is more than 256 blocks old its
-     * hash is gone: the draw re-arms on the next block instead. If too few validators were Active in
-     * the snapshot, the check ends Cancelled (first draw) or Inconclusive (fifth draw).
+     * hash is gone: the draw re-arms on the next block instead. If nobody is left to be the fifth in
+     * the tie's snapshot, the check ends Inconclusive ({open} made sure the first draw has three).
      * Requirements: the check awaits a draw; a block after the seed block.
      * @param checkId the check.
      */
