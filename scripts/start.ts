@@ -107,7 +107,7 @@ export function renderReport(s: LifecycleSummary): string {
   out.push(
     table(
       `Cross-check ${u.checkId}: D unbonded everything right after delivering; checked all the same: verdict ${u.verdict}`,
-      ["", ""],
+      ["", "state / amount"],
       [
         ["D's status when the check opened", u.pairedStatusAtOpen],
         ["D's stake then (active + unbonding)", dg(u.stakeAtOpen)],
