@@ -40,7 +40,6 @@ export const VERDICTS = [
   "TieDecided",
   "PairedSlashed",
   "Inconclusive",
-  "Cancelled",
 ] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
