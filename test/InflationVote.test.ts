@@ -208,6 +208,39 @@ describe("InflationVote", () => {
     });
   });
 
+  describe("attack: dummy proposals hold the queue", () => {
+    it("ten 30-day dummy proposals nobody votes on keep a real proposal queued 299 days, its backing locked", async () => {
+      const f = await loadFixture(voteFixture);
+      const vote = f.inflationVote;
+      const [attacker, realBacker] = f.holders;
+      for (let i = 0; i < 10; i++) await vote.connect(attacker).propose(5_000n, MAX_VOTING_DURATION);
+      const t0 = BigInt(await time.latest()) + 10n;
+      await atTime(t0);
+      for (let id = 1n; id <= 10n; id++) await vote.connect(attacker).back(id, POOL_TARGET);
+      expect(await vote.activeProposal()).to.equal(1n);
+      expect(await vote.queueLength()).to.equal(9n);
+      await vote.connect(realBacker).propose(2_000n, MIN_VOTING_DURATION);
+      const queuedAt = t0 + DAY;
+      await atTime(queuedAt);
+      await vote.connect(realBacker).back(11n, POOL_TARGET);
+      expect(await vote.statusOf(11n)).to.equal(Status.Queued);
+      // The real proposal's backer cannot leave the queue.
+      await expect(vote.connect(realBacker).withdrawBacking(11n, DG))
+        .to.be.revertedWithCustomError(vote, "InflationVoteWrongStatus")
+        .withArgs(11n, Status.Queued);
+      for (let id = 1n; id <= 10n; id++) {
+        await atTime((await vote.getProposal(id)).votingEnd);
+        await vote.settle(id);
+      }
+      const opened = (await vote.getProposal(11n)).votingStart;
+      expect(opened - queuedAt).to.equal(299n * DAY);
+      // Every dummy DG comes back: the attack cost nothing.
+      for (let id = 1n; id <= 10n; id++) await vote.connect(attacker).withdraw(id);
+      expect(await f.token.balanceOf(attacker.address)).to.equal(HOLDER_BALANCE);
+      expect(await f.token.totalSupply()).to.equal(TOTAL_SUPPLY);
+    });
+  });
+
   describe("settlement outcome", () => {
     it("fails when against > for (both above quorum): burnBps unchanged, the reservation is not touched", async () => {
       const f = await loadFixture(voteFixture);
