@@ -396,6 +396,317 @@ describe("InflationVote", () => {
     });
   });
 
+  describe("proposal deposit", () => {
+    it("propose pulls exactly the deposit; without allowance or balance it reverts in the token, state unchanged", async () => {
+      const f = await loadFixture(voteFixture);
+      const vote = f.inflationVote;
+      const voteAddress = await vote.getAddress();
+      const before = await snapshot(f);
+      await expect(vote.connect(f.outsider).propose(5_000n, MIN_VOTING_DURATION))
+        .to.be.revertedWithCustomError(f.token, "ERC20InsufficientAllowance")
+        .withArgs(voteAddress, 0n, PROPOSAL_DEPOSIT);
+      await expect(vote.connect(f.fresh).propose(5_000n, MIN_VOTING_DURATION))
+        .to.be.revertedWithCustomError(f.token, "ERC20InsufficientBalance")
+        .withArgs(f.fresh.address, 0n, PROPOSAL_DEPOSIT);
+      expect(await snapshot(f)).to.deep.equal(before);
+      expect(await vote.proposalCount()).to.equal(0n);
+      const tx = vote.connect(f.holders[3]).propose(5_000n, MIN_VOTING_DURATION);
+      await expect(tx).to.changeTokenBalances(f.token, [f.holders[3], vote], [-PROPOSAL_DEPOSIT, PROPOSAL_DEPOSIT]);
+      await expectConservation(f, PROPOSAL_DEPOSIT);
+    });
+
+    it("participation exactly at the quorum returns the deposit even when the vote fails; one wei less burns it", async () => {
+      const f = await loadFixture(voteFixture);
+      const vote = f.inflationVote;
+      const [proposer, v1, v2] = f.holders;
+      // Against leads, for + against == quorum: failed, deposit kept for the proposer.
+      const first = await runVote(f, [
+        [v1, true, FIXTURE_QUORUM / 2n - 1n],
+        [v2, false, FIXTURE_QUORUM / 2n + 1n],
+      ]);
+      await expect(first.settleTx)
+        .to.emit(vote, "ProposalSettled")
+        .withArgs(first.id, false, FIXTURE_QUORUM / 2n - 1n, FIXTURE_QUORUM / 2n + 1n);
+      await expect(first.settleTx).not.to.emit(vote, "DepositBurned");
+      expect((await vote.getProposal(first.id)).deposit).to.equal(PROPOSAL_DEPOSIT);
+      await withdrawAllAndCheck(f, first.id, [proposer, v1, v2]);
+
+      // One wei short of the quorum's participation: burned at settle, the supply falls by it.
+      const second = await runVote(f, [
+        [v1, true, FIXTURE_QUORUM / 2n - 1n],
+        [v2, false, FIXTURE_QUORUM / 2n],
+      ]);
+      await expect(second.settleTx)
+        .to.emit(vote, "DepositBurned")
+        .withArgs(second.id, proposer.address, PROPOSAL_DEPOSIT);
+      await expect(second.settleTx).to.changeTokenBalance(f.token, vote, -PROPOSAL_DEPOSIT);
+      expect(await f.token.totalSupply()).to.equal(TOTAL_SUPPLY - PROPOSAL_DEPOSIT);
+      expect((await vote.getProposal(second.id)).deposit).to.equal(0n);
+      await withdrawAllAndCheck(f, second.id, [proposer, v1, v2]);
+      await expectConservation(f, 0n, PROPOSAL_DEPOSIT);
+    });
+
+    it("is returned once, only to the proposer: not twice, not to a backer, a voter or an outsider, not before the end", async () => {
+      const f = await loadFixture(voteFixture);
+      const vote = f.inflationVote;
+      const [, b1, v1, proposer] = f.holders;
+      await vote.connect(proposer).propose(4_000n, MIN_VOTING_DURATION);
+      await vote.connect(b1).back(1n, 60_000n * DG);
+      let before = await snapshot(f);
+      for (const who of [proposer, b1]) {
+        await expect(vote.connect(who).withdraw(1n))
+          .to.be.revertedWithCustomError(vote, "InflationVoteWrongStatus")
+          .withArgs(1n, Status.Pooling);
+      }
+      expect(await snapshot(f)).to.deep.equal(before);
+      await vote.connect(b1).back(1n, POOL_TARGET);
+      await vote.connect(v1).vote(1n, true, FIXTURE_QUORUM);
+      before = await snapshot(f);
+      await expect(vote.connect(proposer).withdraw(1n))
+        .to.be.revertedWithCustomError(vote, "InflationVoteWrongStatus")
+        .withArgs(1n, Status.Voting);
+      expect(await snapshot(f)).to.deep.equal(before);
+      await atTime((await vote.getProposal(1n)).votingEnd);
+      await vote.settle(1n);
+
+      // Others get exactly their own positions; the deposit stays for the proposer.
+      for (const [who, own] of [
+        [b1, POOL_TARGET],
+        [v1, FIXTURE_QUORUM],
+      ] as const) {
+        const tx = vote.connect(who).withdraw(1n);
+        await expect(tx).to.emit(vote, "Withdrawn").withArgs(1n, who.address, own);
+        await expect(tx).not.to.emit(vote, "DepositReturned");
+        expect((await vote.getProposal(1n)).deposit).to.equal(PROPOSAL_DEPOSIT);
+      }
+      before = await snapshot(f);
+      await expect(vote.connect(f.outsider).withdraw(1n))
+        .to.be.revertedWithCustomError(vote, "InflationVoteNothingToWithdraw")
+        .withArgs(1n, f.outsider.address);
+      await expect(vote.connect(b1).withdraw(1n))
+        .to.be.revertedWithCustomError(vote, "InflationVoteNothingToWithdraw")
+        .withArgs(1n, b1.address);
+      expect(await snapshot(f)).to.deep.equal(before);
+
+      await expect(vote.connect(proposer).withdraw(1n))
+        .to.emit(vote, "DepositReturned")
+        .withArgs(1n, proposer.address, PROPOSAL_DEPOSIT)
+        .and.to.emit(vote, "Withdrawn")
+        .withArgs(1n, proposer.address, PROPOSAL_DEPOSIT);
+      before = await snapshot(f);
+      await expect(vote.connect(proposer).withdraw(1n))
+        .to.be.revertedWithCustomError(vote, "InflationVoteNothingToWithdraw")
+        .withArgs(1n, proposer.address);
+      expect(await snapshot(f)).to.deep.equal(before);
+      expect(await f.token.balanceOf(proposer.address)).to.equal(HOLDER_BALANCE);
+      await expectConservation(f, 0n, 0n);
+    });
+
+    it("a burned deposit cannot be withdrawn: the proposer gets only its own positions", async () => {
+      const f = await loadFixture(voteFixture);
+      const vote = f.inflationVote;
+      const [proposer] = f.holders;
+      const { id } = await runVote(f, [[proposer, true, MIN_VOTE_LOCK]]);
+      expect((await vote.getProposal(id)).deposit).to.equal(0n);
+      const tx = vote.connect(proposer).withdraw(id);
+      await expect(tx)
+        .to.emit(vote, "Withdrawn")
+        .withArgs(id, proposer.address, POOL_TARGET + MIN_VOTE_LOCK);
+      await expect(tx).not.to.emit(vote, "DepositReturned");
+      const before = await snapshot(f);
+      await expect(vote.connect(proposer).withdraw(id))
+        .to.be.revertedWithCustomError(vote, "InflationVoteNothingToWithdraw")
+        .withArgs(id, proposer.address);
+      expect(await snapshot(f)).to.deep.equal(before);
+      expect(await f.token.balanceOf(proposer.address)).to.equal(HOLDER_BALANCE - PROPOSAL_DEPOSIT);
+      await expectConservation(f, 0n, PROPOSAL_DEPOSIT);
+    });
+
+    it("is never stuck: on every path it ends returned or burned, and the contract ends empty", async () => {
+      const f = await loadFixture(voteFixture);
+      const vote = f.inflationVote;
+      const [p1, p2, p3, p4, p5, p6, v1, v2] = f.holders;
+      // 1: passed. 2: failed with the quorum's participation. 3: failed below it. 4: empty, closed
+      // after 7 days. 5: expired unfilled. 6: left the queue, then expired.
+      const ids: bigint[] = [];
+      for (const [who, bps, days] of [
+        [p1, 1_000n, MIN_VOTING_DURATION],
+        [p2, 2_000n, MIN_VOTING_DURATION],
+        [p3, 3_000n, MIN_VOTING_DURATION],
+        [p4, 4_000n, MAX_VOTING_DURATION],
+        [p5, 5_000n, MIN_VOTING_DURATION],
+        [p6, 6_000n, MIN_VOTING_DURATION],
+      ] as const) {
+        await vote.connect(who).propose(bps, days);
+        ids.push(await vote.proposalCount());
+      }
+      await vote.connect(p5).back(5n, DG);
+      for (const id of [1n, 2n, 3n, 4n, 6n]) await vote.connect(f.holders[Number(id) - 1]).back(id, POOL_TARGET);
+      expect(await queueOf(vote)).to.deep.equal([2n, 3n, 4n, 6n]);
+      await vote.connect(p6).withdrawBacking(6n, DG);
+      const ballots: Record<string, Ballot[]> = {
+        "1": [[v1, true, FIXTURE_QUORUM]],
+        "2": [[v2, false, FIXTURE_QUORUM]],
+        "3": [[v1, true, MIN_VOTE_LOCK]],
+      };
+      for (const id of [1n, 2n, 3n]) {
+        for (const [voter, support, amount] of ballots[id.toString()])
+          await vote.connect(voter).vote(id, support, amount);
+        await atTime((await vote.getProposal(id)).votingEnd);
+        await vote.settle(id);
+      }
+      await atTime((await vote.getProposal(4n)).votingStart + MIN_VOTING_DURATION);
+      await vote.settle(4n);
+      await time.increaseTo((await vote.getProposal(6n)).poolDeadline);
+      expect(await vote.statusOf(5n)).to.equal(Status.Expired);
+      expect(await vote.statusOf(6n)).to.equal(Status.Expired);
+      const expected: Record<string, bigint> = {
+        "1": PROPOSAL_DEPOSIT,
+        "2": PROPOSAL_DEPOSIT,
+        "3": 0n,
+        "4": 0n,
+        "5": PROPOSAL_DEPOSIT,
+        "6": PROPOSAL_DEPOSIT,
+      };
+      for (const id of ids) expect((await vote.getProposal(id)).deposit).to.equal(expected[id.toString()]);
+      for (const id of ids) {
+        for (const who of [...f.holders.slice(0, 8)]) {
+          const p = await vote.getProposal(id);
+          const owed =
+            (await vote.positionOf(id, who.address)).backed +
+            (await vote.positionOf(id, who.address)).locked +
+            (who.address === p.proposer ? p.deposit : 0n);
+          if (owed === 0n) continue;
+          await expect(vote.connect(who).withdraw(id)).to.emit(vote, "Withdrawn").withArgs(id, who.address, owed);
+        }
+        expect((await vote.getProposal(id)).deposit).to.equal(0n);
+      }
+      expect(await f.token.balanceOf(await vote.getAddress())).to.equal(0n);
+      await expectConservation(f, 0n, 2n * PROPOSAL_DEPOSIT);
+      expect(await f.token.balanceOf(p3.address)).to.equal(HOLDER_BALANCE - PROPOSAL_DEPOSIT);
+      expect(await f.token.balanceOf(p4.address)).to.equal(HOLDER_BALANCE - PROPOSAL_DEPOSIT);
+      for (const who of [p1, p2, p5, p6, v1, v2]) expect(await f.token.balanceOf(who.address)).to.equal(HOLDER_BALANCE);
+    });
+  });
+
+  describe("empty vote closes after the minimum duration", () => {
+    it("a 30-day vote nobody voted on closes at start + 7 days: no more votes, settle fails it and opens the next", async () => {
+      const f = await loadFixture(voteFixture);
+      const vote = f.inflationVote;
+      const [, v1, b2] = f.holders;
+      const { id, tOpen, end } = await openVote(f, 5_000n, MAX_VOTING_DURATION);
+      await proposeAndFill(vote, b2, 2_000n, MIN_VOTING_DURATION); // 2, queued
+      const closes = tOpen + MIN_VOTING_DURATION;
+      expect(end).to.equal(tOpen + MAX_VOTING_DURATION);
+      await atTime(closes - 1n);
+      await expect(vote.settle(id))
+        .to.be.revertedWithCustomError(vote, "InflationVoteVotingNotEnded")
+        .withArgs(id, closes);
+      const before = await snapshot(f);
+      await atTime(closes);
+      await expect(vote.connect(v1).vote(id, true, MIN_VOTE_LOCK))
+        .to.be.revertedWithCustomError(vote, "InflationVoteVotingClosed")
+        .withArgs(id, closes);
+      expect(await snapshot(f)).to.deep.equal(before);
+      await expect(vote.settle(id))
+        .to.emit(vote, "ProposalSettled")
+        .withArgs(id, false, 0n, 0n)
+        .and.to.emit(vote, "VotingOpened")
+        .withArgs(
+          2n,
+          closes + 1n,
+          closes + 1n + MIN_VOTING_DURATION,
+          ceilQuorum(TOTAL_SUPPLY - PROPOSAL_DEPOSIT, QUORUM_BPS),
+        );
+      expect(await vote.statusOf(id)).to.equal(Status.Failed);
+      expect(await vote.activeProposal()).to.equal(2n);
+      await expectConservation(f, 2n * POOL_TARGET + PROPOSAL_DEPOSIT, PROPOSAL_DEPOSIT);
+    });
+
+    it("one lock before the minimum duration keeps a 30-day vote open to its end", async () => {
+      const f = await loadFixture(voteFixture);
+      const vote = f.inflationVote;
+      const [, v1, v2] = f.holders;
+      const { id, tOpen, end } = await openVote(f, 5_000n, MAX_VOTING_DURATION);
+      await atTime(tOpen + MIN_VOTING_DURATION - 1n);
+      await vote.connect(v1).vote(id, false, MIN_VOTE_LOCK);
+      await atTime(tOpen + MIN_VOTING_DURATION);
+      await expect(vote.settle(id))
+        .to.be.revertedWithCustomError(vote, "InflationVoteVotingNotEnded")
+        .withArgs(id, end);
+      await expect(vote.connect(v2).vote(id, true, MIN_VOTE_LOCK))
+        .to.emit(vote, "VoteCast")
+        .withArgs(id, v2.address, true, MIN_VOTE_LOCK, MIN_VOTE_LOCK, MIN_VOTE_LOCK);
+      await atTime(end);
+      await expect(vote.settle(id)).to.emit(vote, "ProposalSettled").withArgs(id, false, MIN_VOTE_LOCK, MIN_VOTE_LOCK);
+      await expectConservation(f, POOL_TARGET + 2n * MIN_VOTE_LOCK, PROPOSAL_DEPOSIT);
+    });
+  });
+
+  describe("leaving the queue", () => {
+    it("backers leave from the middle, the head and the tail in O(1); the rest keep their order; a refill joins the back", async () => {
+      const f = await loadFixture(voteFixture);
+      const vote = f.inflationVote;
+      const [, b1, b2, b3, b4, b5] = f.holders;
+      const { id: first, end } = await openVote(f);
+      for (const b of [b1, b2, b3, b4]) await proposeAndFill(vote, b, 3_000n, MIN_VOTING_DURATION); // 2..5
+      expect(await queueOf(vote)).to.deep.equal([2n, 3n, 4n, 5n]);
+
+      // Middle: 3 leaves, partially; a second withdrawal while pooling does not touch the queue.
+      const t = BigInt(await time.latest()) + 5n;
+      await atTime(t);
+      await expect(vote.connect(b2).withdrawBacking(3n, 40_000n * DG))
+        .to.emit(vote, "ProposalLeftQueue")
+        .withArgs(3n, 60_000n * DG, t + POOLING_WINDOW);
+      expect((await vote.getProposal(3n)).poolDeadline).to.equal(t + POOLING_WINDOW);
+      expect(await queueOf(vote)).to.deep.equal([2n, 4n, 5n]);
+      await expect(vote.connect(b2).withdrawBacking(3n, 10_000n * DG)).not.to.emit(vote, "ProposalLeftQueue");
+      expect(await queueOf(vote)).to.deep.equal([2n, 4n, 5n]);
+      // Head, then tail.
+      await vote.connect(b1).withdrawBacking(2n, 1n);
+      expect(await queueOf(vote)).to.deep.equal([4n, 5n]);
+      await vote.connect(b4).withdrawBacking(5n, POOL_TARGET);
+      expect(await queueOf(vote)).to.deep.equal([4n]);
+      await expect(vote.nextQueued(3n))
+        .to.be.revertedWithCustomError(vote, "InflationVoteWrongStatus")
+        .withArgs(3n, Status.Pooling);
+      await expect(vote.nextQueued(first))
+        .to.be.revertedWithCustomError(vote, "InflationVoteWrongStatus")
+        .withArgs(first, Status.Voting);
+      await expect(vote.nextQueued(99n))
+        .to.be.revertedWithCustomError(vote, "InflationVoteUnknownProposal")
+        .withArgs(99n);
+
+      // Refills join the back, in the order they refill.
+      await expect(vote.connect(b5).back(3n, POOL_TARGET)).to.emit(vote, "ProposalQueued").withArgs(3n, 1n);
+      await expect(vote.connect(b5).back(2n, POOL_TARGET)).to.emit(vote, "ProposalQueued").withArgs(2n, 2n);
+      expect(await queueOf(vote)).to.deep.equal([4n, 3n, 2n]);
+      expect((await vote.positionOf(3n, b5.address)).backed).to.equal(50_000n * DG);
+      expect((await vote.positionOf(2n, b5.address)).backed).to.equal(1n);
+
+      // The last one leaves the queue empty; then settling opens nothing, and a refill opens at once.
+      for (const [who, id] of [
+        [b3, 4n],
+        [b2, 3n],
+        [b5, 2n],
+      ] as const) {
+        await vote.connect(who).withdrawBacking(id, 1n);
+      }
+      expect(await queueOf(vote)).to.deep.equal([]);
+      await atTime(end);
+      await expect(vote.settle(first)).not.to.emit(vote, "VotingOpened");
+      expect(await vote.activeProposal()).to.equal(0n);
+      await expect(vote.connect(b5).back(4n, DG)).to.emit(vote, "VotingOpened");
+      expect(await vote.activeProposal()).to.equal(4n);
+      await expectConservation(
+        f,
+        // Proposals 1 and 4 full, 2 and 3 one wei short, 5 empty; deposits of 2..5 held, 1's burned.
+        4n * POOL_TARGET - 2n + 4n * PROPOSAL_DEPOSIT,
+        PROPOSAL_DEPOSIT,
+      );
+    });
+  });
+
   describe("settlement outcome", () => {
     it("fails when against > for (both above quorum): burnBps unchanged, the reservation is not touched", async () => {
       const f = await loadFixture(voteFixture);
