@@ -37,6 +37,12 @@ import {IMiningReservation} from "../interfaces/IMiningReservation.sol";
 contract InflationVote is IInflationVote {
     using SafeERC20 for IERC20;
 
+    /// @dev A queued proposal's neighbours in the queue (0: none).
+    struct QueueLink {
+        uint128 previous;
+        uint128 next;
+    }
+
     /// @notice DG to pool before a vote opens, 100,000 DG.
     uint256 public constant POOL_TARGET = 100_000 ether;
     /// @notice Minimum first lock of a voter, 20 DG.
@@ -59,12 +65,6 @@ contract InflationVote is IInflationVote {
     uint256 public constant MIN_PROPOSAL_DEPOSIT = 1 ether;
     /// @notice Largest proposal deposit the constructor accepts, 1,000,000 DG.
     uint256 public constant MAX_PROPOSAL_DEPOSIT = 1_000_000 ether;
-
-    /// @dev A queued proposal's neighbours in the queue (0: none).
-    struct QueueLink {
-        uint128 previous;
-        uint128 next;
-    }
 
     /// @notice The DG token.
     IERC20 public immutable token;
