@@ -189,14 +189,27 @@ async function main() {
   await (await token.connect(alice).approve(voteAddress, ethers.MaxUint256)).wait();
   await (await token.connect(bob).approve(voteAddress, ethers.MaxUint256)).wait();
   await time.increaseTo(releaseStart);
-  await measure("propose", vote.connect(alice).propose(2_500n, 7n * DAY));
+  await measure("propose (pulls the 1,000 DG deposit)", vote.connect(alice).propose(2_500n, 7n * DAY));
   await measure("back (first backer)", vote.connect(alice).back(1n, 40_000n * DG));
   await measure("back (fills the pool, opens the vote)", vote.connect(bob).back(1n, 60_000n * DG));
   await measure("vote (first lock)", vote.connect(alice).vote(1n, true, 200_000n * DG), { ceiling: 90_000 });
   await measure("vote (second voter)", vote.connect(bob).vote(1n, true, 200_000n * DG), { ceiling: 90_000 });
   await time.increase(7n * DAY);
   await measure("settle (passed: releases, sets burnBps)", vote.settle(1n));
-  await measure("withdraw (backing + lock)", vote.connect(alice).withdraw(1n));
+  await measure("withdraw (proposer: backing + lock + deposit)", vote.connect(alice).withdraw(1n));
+  await measure("withdraw (backing + lock)", vote.connect(bob).withdraw(1n));
+  // Leaving the queue and an empty vote: 2 runs (nobody votes), 3 and 4 wait; 3's backer leaves.
+  for (const [who, bps] of [
+    [bob, 2_000n],
+    [alice, 3_000n],
+    [alice, 4_000n],
+  ] as const) {
+    await (await vote.connect(who).propose(bps, 30n * DAY)).wait();
+    await (await vote.connect(who).back(await vote.proposalCount(), 100_000n * DG)).wait();
+  }
+  await measure("withdrawBacking (queued: leaves the queue)", vote.connect(alice).withdrawBacking(3n, DG));
+  await time.increase(7n * DAY);
+  await measure("settle (empty vote after 7 days: burns the deposit, opens the next)", vote.settle(2n));
   await voteSnapshot.restore();
 
   // --- staking ---

@@ -50,8 +50,16 @@ export function renderReport(s: LifecycleSummary): string {
   out.push(
     table(
       "Inflation-cut vote: burn 20% of every release",
-      ["votes for", "votes against", "result", "burnBps"],
-      [[dg(s.vote.forVotes), dg(s.vote.againstVotes), s.vote.passed ? "passed" : "failed", s.vote.burnBps]],
+      ["votes for", "votes against", "result", "burnBps", "deposit (returned)"],
+      [
+        [
+          dg(s.vote.forVotes),
+          dg(s.vote.againstVotes),
+          s.vote.passed ? "passed" : "failed",
+          s.vote.burnBps,
+          `${dg(s.vote.deposit)} (${dg(s.vote.depositReturned)})`,
+        ],
+      ],
     ),
   );
   const b = s.burnRelease;

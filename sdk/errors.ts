@@ -111,15 +111,16 @@ export const ERROR_MESSAGES: Record<string, (args: Args) => string> = {
   InflationVoteBurnBpsUnchanged: (x) => `the burn rate is already ${bps(x, 0)}: nothing to vote on`,
   InflationVoteCannotSwitchSide: (x) =>
     `${s(x, 1)} already voted ${named(SIDE, x, 2)} on proposal ${a(x, 0)} and cannot switch sides`,
+  InflationVoteDepositOutOfRange: (x) => `the proposal deposit ${dg(x, 0)} is outside ${dg(x, 1)} .. ${dg(x, 2)}`,
   InflationVoteDurationOutOfRange: (x) => `the voting duration ${secs(x, 0)} is outside ${secs(x, 1)} .. ${secs(x, 2)}`,
   InflationVoteInsufficientBacking: (x) =>
     `${s(x, 1)} backed proposal ${a(x, 0)} with ${dg(x, 2)} and cannot take back ${dg(x, 3)}`,
   InflationVoteNothingToWithdraw: (x) => `${s(x, 1)} has nothing to withdraw from proposal ${a(x, 0)}`,
-  InflationVoteQueueIndexOutOfRange: (x) => `the queue has ${a(x, 1)} proposals; there is no index ${a(x, 0)}`,
   InflationVoteQuorumOutOfRange: (x) => `the quorum ${bps(x, 0)} is outside 1 .. ${bps(x, 1)}`,
   InflationVoteUnknownProposal: (x) => `there is no proposal ${a(x, 0)}`,
   InflationVoteVotingClosed: (x) => `the vote on proposal ${a(x, 0)} closed at ${time(x, 1)}`,
-  InflationVoteVotingNotEnded: (x) => `the vote on proposal ${a(x, 0)} runs until ${time(x, 1)}: settle after that`,
+  InflationVoteVotingNotEnded: (x) =>
+    `the vote on proposal ${a(x, 0)} runs until ${time(x, 1)}: settle after that (a vote nobody locked DG in closes 7 days after it opened)`,
   InflationVoteWrongStatus: (x) => `proposal ${a(x, 0)} is ${named(PROPOSAL_STATUS, x, 1)}, which does not allow this`,
   InflationVoteZeroAddress: () => "an address is missing (zero address)",
   InflationVoteZeroAmount: () => "the amount must be more than 0 DG",

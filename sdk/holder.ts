@@ -1,6 +1,7 @@
 /**
- * What a DG holder does in the inflation-cut vote: propose a new burn rate, back a proposal's pool,
- * vote (locking DG), settle an ended vote, withdraw its DG, and read the queue and the running vote.
+ * What a DG holder does in the inflation-cut vote: propose a new burn rate (paying the proposal
+ * deposit), back a proposal's pool or take backing back (leaving the queue), vote (locking DG), settle
+ * an ended vote, withdraw its DG (and its deposit), and read the queue and the running vote.
  */
 import type { ContractTransactionReceipt, Signer } from "ethers";
 import type { Suite } from "./deployments";
@@ -21,6 +22,8 @@ export interface ProposalView {
   votingStart: bigint;
   votingEnd: bigint;
   pooled: bigint;
+  /** The proposer's deposit still held by the contract (0 once returned or burned). */
+  deposit: bigint;
   quorum: bigint;
   forVotes: bigint;
   againstVotes: bigint;
@@ -33,12 +36,18 @@ export class HolderClient {
     readonly signer: Signer,
   ) {}
 
-  /** Proposes `targetBurnBps` (0..10,000) with a vote lasting `votingDuration` seconds. */
+  /**
+   * Proposes `targetBurnBps` (0..10,000) with a vote lasting `votingDuration` seconds, approving the
+   * contract's `proposalDeposit` first if the allowance does not cover it. The deposit comes back
+   * through {@link withdraw} unless the opened vote ends with for + against below its quorum.
+   */
   async propose(
     targetBurnBps: bigint,
     votingDuration: bigint,
-  ): Promise<{ proposalId: bigint; receipt: ContractTransactionReceipt }> {
+  ): Promise<{ proposalId: bigint; deposit: bigint; receipt: ContractTransactionReceipt }> {
     const vote = this.suite.inflationVote.connect(this.signer);
+    const deposit = await vote.proposalDeposit();
+    await this.ensureAllowance(deposit);
     const receipt = await send(vote.propose, targetBurnBps, votingDuration);
     const event = receipt.logs
       .map((log) => {
@@ -50,13 +59,21 @@ export class HolderClient {
       })
       .find((e) => e?.name === "ProposalCreated");
     if (!event) throw new DataGenSdkError("the proposal transaction emitted no ProposalCreated event");
-    return { proposalId: event.args.proposalId as bigint, receipt };
+    return { proposalId: event.args.proposalId as bigint, deposit: event.args.deposit as bigint, receipt };
   }
 
   /** Backs proposal `proposalId` with up to `amount` DG wei (approving exactly what is missing first). */
   async back(proposalId: bigint, amount: bigint): Promise<ContractTransactionReceipt> {
     await this.ensureAllowance(amount);
     return send(this.suite.inflationVote.connect(this.signer).back, proposalId, amount);
+  }
+
+  /**
+   * Takes `amount` DG wei of this holder's backing back from a pooling or queued proposal. A queued
+   * proposal then leaves the queue and pools again (with a fresh pooling window).
+   */
+  withdrawBacking(proposalId: bigint, amount: bigint): Promise<ContractTransactionReceipt> {
+    return send(this.suite.inflationVote.connect(this.signer).withdrawBacking, proposalId, amount);
   }
 
   /** Votes for (`support`) or against, locking `amount` DG wei until the vote is settled. */
@@ -70,7 +87,7 @@ export class HolderClient {
     return send(this.suite.inflationVote.connect(this.signer).settle, proposalId);
   }
 
-  /** Withdraws every DG this holder pooled and locked in `proposalId`. */
+  /** Withdraws every DG this holder pooled and locked in `proposalId`, and its deposit if it proposed it. */
   withdraw(proposalId: bigint): Promise<ContractTransactionReceipt> {
     return send(this.suite.inflationVote.connect(this.signer).withdraw, proposalId);
   }
@@ -89,18 +106,19 @@ export class HolderClient {
       votingStart: p.votingStart,
       votingEnd: p.votingEnd,
       pooled: p.pooled,
+      deposit: p.deposit,
       quorum: p.quorum,
       forVotes: p.forVotes,
       againstVotes: p.againstVotes,
     };
   }
 
-  /** The proposals waiting for their vote, first in line first. */
+  /** The proposals waiting for their vote, first in line first (walked off-chain with `nextQueued`). */
   async queue(): Promise<ProposalView[]> {
     const vote = this.suite.inflationVote;
-    const length = await vote.queueLength();
     const out: ProposalView[] = [];
-    for (let i = 0n; i < length; i++) out.push(await this.proposal(await vote.queuedAt(i)));
+    for (let id = await vote.nextQueued(0n); id !== 0n; id = await vote.nextQueued(id))
+      out.push(await this.proposal(id));
     return out;
   }
 

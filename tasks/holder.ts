@@ -46,7 +46,7 @@ task("dg:release", "Release what the schedule owes (anyone may call it)")
     }),
   );
 
-task("dg:propose", "Propose a new burn rate for every release")
+task("dg:propose", "Propose a new burn rate for every release (pays the proposal deposit)")
   .addParam("burnBps", "The burn rate to vote on, in basis points (0..10000)")
   .addParam("days", "Voting duration in days (7..30)")
   .addOptionalParam(...ACCOUNT)
@@ -54,11 +54,12 @@ task("dg:propose", "Propose a new burn rate for every release")
     runTask(async () => {
       const burnBps = parseWhole(args.burnBps, "burn-bps", { max: 10_000n });
       const days = parseWhole(args.days, "days", { min: 1n, max: 365n });
-      const { HolderClient } = await import("../sdk");
+      const { HolderClient, formatDG } = await import("../sdk");
       const { suite, signer } = await connect(hre, args.account);
-      const { proposalId, receipt } = await new HolderClient(suite, signer).propose(burnBps, days * 86_400n);
+      const { proposalId, deposit, receipt } = await new HolderClient(suite, signer).propose(burnBps, days * 86_400n);
       printLines([
         ["proposal", proposalId],
+        ["deposit", `${formatDG(deposit)} (returned unless the vote ends below its quorum's participation)`],
         ["transaction", receipt.hash],
       ]);
     }),
@@ -80,6 +81,28 @@ task("dg:back", "Pool DG behind a proposal (100,000 DG open its vote)")
       printLines([
         ["pooled", formatDG(p.pooled)],
         ["state", p.state],
+        ["transaction", receipt.hash],
+      ]);
+    }),
+  );
+
+task("dg:unback", "Take pooled DG back from a pooling or queued proposal (a queued one leaves the queue)")
+  .addParam("proposal", "Proposal id")
+  .addParam("amount", "DG to take back, e.g. 25000")
+  .addOptionalParam(...ACCOUNT)
+  .setAction(async (args: { proposal: string; amount: string; account: number }, hre) =>
+    runTask(async () => {
+      const id = parseWhole(args.proposal, "proposal", { min: 1n });
+      const amount = parseDG(args.amount);
+      const { HolderClient, formatDG } = await import("../sdk");
+      const { suite, signer } = await connect(hre, args.account);
+      const holder = new HolderClient(suite, signer);
+      const receipt = await holder.withdrawBacking(id, amount);
+      const p = await holder.proposal(id);
+      printLines([
+        ["pooled", formatDG(p.pooled)],
+        ["state", p.state],
+        ["pool deadline", new Date(Number(p.poolDeadline) * 1000).toISOString()],
         ["transaction", receipt.hash],
       ]);
     }),
@@ -127,7 +150,7 @@ task("dg:settle", "Settle a vote that has ended (a passed one sets the burn rate
     }),
   );
 
-task("dg:withdraw", "Withdraw the DG you pooled and locked in a proposal")
+task("dg:withdraw", "Withdraw the DG you pooled and locked in a proposal (and your deposit if you proposed it)")
   .addParam("proposal", "Proposal id")
   .addOptionalParam(...ACCOUNT)
   .setAction(async (args: { proposal: string; account: number }, hre) =>

@@ -153,7 +153,8 @@ describe(`dg:deploy against a real node (anvil, chain 97) ${REAL_BUILD}`, functi
 
       // Holder: propose, back the whole pool (the vote opens), vote, read it back.
       const h = new HolderClient(await suiteFor(holder, dirs.records), holder);
-      const { proposalId } = await h.propose(2_500n, 7n * 86_400n);
+      const { proposalId, deposit } = await h.propose(2_500n, 7n * 86_400n);
+      expect(deposit).to.equal(1_000n * DG); // the parameter file's proposalDeposit
       await h.back(proposalId, 100_000n * DG);
       await h.vote(proposalId, true, 50_000n * DG);
       const running = await h.runningVote();
@@ -167,7 +168,8 @@ describe(`dg:deploy against a real node (anvil, chain 97) ${REAL_BUILD}`, functi
       expect((tooSmall as DataGenError).message).to.equal(
         "a vote locks at least 20 DG; 0.000000000000000001 DG is too little",
       );
-      expect(await owner.token.balanceOf(holder.address)).to.equal(50_000n * DG);
+      // Its 100,000 DG pool, 50,000 DG vote and 1,000 DG deposit sit in the vote contract.
+      expect(await owner.token.balanceOf(holder.address)).to.equal(49_000n * DG);
     });
 
     it("running it again changes nothing: same addresses, no transaction", async () => {

@@ -83,7 +83,8 @@ type World = Awaited<ReturnType<typeof propertyFixture>>;
 /** What the test remembers of one sequence, to check the vote's and the distributor's accounting. */
 interface Model {
   deposits: Map<string, bigint>; // `${proposal}:${account}` → DG backed + locked
-  voteHeld: bigint; // Σ deposits not yet withdrawn
+  bonds: Map<bigint, { proposer: string; amount: bigint }>; // proposal → its proposer's deposit still held
+  voteHeld: bigint; // Σ deposits and bonds not yet withdrawn (or burned)
   posted: bigint[];
   trees: Map<bigint, BuiltEpoch>;
 }
@@ -289,19 +290,27 @@ async function pickProposal(w: World, index: number): Promise<bigint> {
   return (BigInt(index) % count) + 1n;
 }
 
-/** `who` withdraws from proposal `id`; if it goes through, it gets back exactly what it put in. */
+/**
+ * `who` withdraws from proposal `id`; if it goes through, it gets back exactly what it put in, plus
+ * the proposal deposit if it is the proposer and the deposit was not burned (once).
+ */
 async function withdrawVote(w: World, m: Model, id: bigint, who: World["holders"][number]): Promise<void> {
   const before = await w.token.balanceOf(who.address);
   if (await attempt(async () => (await w.inflationVote.connect(who).withdraw(id)).wait())) {
     const key = `${id}:${who.address}`;
     const got = (await w.token.balanceOf(who.address)) - before;
-    expect(got, "a backer or voter withdraws exactly its own").to.equal(m.deposits.get(key) ?? 0n);
+    const bond = m.bonds.get(id);
+    const bondBack = bond && bond.proposer === who.address ? bond.amount : 0n;
+    expect(got, "a backer or voter withdraws exactly its own (the proposer its deposit too)").to.equal(
+      (m.deposits.get(key) ?? 0n) + bondBack,
+    );
     m.voteHeld -= got;
     m.deposits.set(key, 0n);
+    if (bondBack !== 0n) m.bonds.delete(id);
   }
 }
 
-/** `who` takes back `permille` of its backing of a pooling proposal, and gets exactly that. */
+/** `who` takes back `permille` of its backing of a pooling or queued proposal, and gets exactly that. */
 async function unback(w: World, m: Model, id: bigint, who: World["holders"][number], permille: number): Promise<void> {
   const amount = ((await w.inflationVote.positionOf(id, who.address)).backed * BigInt(permille)) / 1_000n;
   const before = await w.token.balanceOf(who.address);
@@ -333,11 +342,21 @@ async function apply(w: World, m: Model, op: Op): Promise<void> {
       await attempt(async () => (await w.token.connect(from).transfer(signers[op.to].address, amount)).wait());
       return;
     }
-    case "propose":
-      await attempt(async () =>
-        (await w.inflationVote.connect(w.holders[op.who]).propose(op.burnBps, BigInt(op.days) * DAY)).wait(),
-      );
+    case "propose": {
+      const who = w.holders[op.who];
+      const before = await w.token.balanceOf(who.address);
+      if (
+        await attempt(async () =>
+          (await w.inflationVote.connect(who).propose(op.burnBps, BigInt(op.days) * DAY)).wait(),
+        )
+      ) {
+        const paid = before - (await w.token.balanceOf(who.address));
+        expect(paid, "a proposal takes exactly the deposit").to.equal(await w.inflationVote.proposalDeposit());
+        m.bonds.set(await w.inflationVote.proposalCount(), { proposer: who.address, amount: paid });
+        m.voteHeld += paid;
+      }
       return;
+    }
     case "back": {
       const id = await pickProposal(w, op.proposal);
       const who = w.holders[op.who];
@@ -372,7 +391,15 @@ async function apply(w: World, m: Model, op: Op): Promise<void> {
     }
     case "settle": {
       const id = await pickProposal(w, op.proposal);
-      await attempt(async () => (await w.inflationVote.settle(id)).wait());
+      const held = await w.token.balanceOf(await w.inflationVote.getAddress());
+      if (await attempt(async () => (await w.inflationVote.settle(id)).wait())) {
+        // Below the quorum's participation the deposit is burned, otherwise it stays for the proposer.
+        const p = await w.inflationVote.getProposal(id);
+        const burned = p.forVotes + p.againstVotes < p.quorum ? m.bonds.get(id)!.amount : 0n;
+        expect(held - (await w.token.balanceOf(await w.inflationVote.getAddress())), "settle burns").to.equal(burned);
+        if (burned !== 0n) m.bonds.delete(id);
+        m.voteHeld -= burned;
+      }
       if (op.thenWithdraw) {
         currentKind = "withdrawVote";
         for (const who of w.holders) await withdrawVote(w, m, id, who);
@@ -633,7 +660,23 @@ async function checkInvariants(w: World, m: Model): Promise<void> {
         m.deposits.get(`${id}:${who.address}`) ?? 0n,
       );
     }
+    expect((await w.inflationVote.getProposal(id)).deposit, `deposit of proposal ${id}`).to.equal(
+      m.bonds.get(id)?.amount ?? 0n,
+    );
   }
+  // The queue holds exactly the Queued proposals, in a consistent list, and only behind a running vote.
+  const queued: bigint[] = [];
+  for (let id = await w.inflationVote.nextQueued(0n); id !== 0n; id = await w.inflationVote.nextQueued(id)) {
+    expect(queued.includes(id), "the queue has no cycle").to.equal(false);
+    queued.push(id);
+  }
+  expect(BigInt(queued.length), "queueLength").to.equal(await w.inflationVote.queueLength());
+  for (let id = 1n; id <= count; id++) {
+    expect(queued.includes(id), `proposal ${id} queued iff Queued`).to.equal(
+      (await w.inflationVote.statusOf(id)) === 2n,
+    );
+  }
+  if (queued.length > 0) expect(await w.inflationVote.activeProposal(), "a queue waits behind a vote").to.not.equal(0n);
   expect(await w.token.balanceOf(await w.crossCheck.getAddress()), "CrossCheck holds nothing").to.equal(0n);
 }
 
@@ -647,7 +690,8 @@ describe("property: the suite's invariants under random operation sequences", fu
         const w = await loadFixture(propertyFixture);
         const m: Model = {
           deposits: new Map([[`1:${w.holders[0].address}`, 100_000n * DG]]),
-          voteHeld: 100_000n * DG,
+          bonds: new Map([[1n, { proposer: w.holders[0].address, amount: 1_000n * DG }]]),
+          voteHeld: 101_000n * DG,
           posted: [0n],
           trees: new Map([[0n, w.epoch0]]),
         };

@@ -273,9 +273,11 @@ describe("SDK", () => {
       const a = new HolderClient(await clientSuite(alice, dir), alice);
       const b = new HolderClient(await clientSuite(bob, dir), bob);
       const start = { alice: await s.token.balanceOf(alice.address), bob: await s.token.balanceOf(bob.address) };
-      const { proposalId } = await a.propose(2_000n, 7n * DAY);
+      const { proposalId, deposit } = await a.propose(2_000n, 7n * DAY);
       expect(proposalId).to.equal(1n);
+      expect(deposit).to.equal(1_000n * DG);
       expect((await a.proposal(1n)).state).to.equal("Pooling");
+      expect((await a.proposal(1n)).deposit).to.equal(1_000n * DG);
       await a.back(1n, 60_000n * DG);
       await b.back(1n, 60_000n * DG); // only 40,000 DG fill the pool
       const running = await a.runningVote();
@@ -288,6 +290,12 @@ describe("SDK", () => {
       await s.token.transfer(bob.address, 100_000n * DG);
       await b.back(second, 100_000n * DG);
       expect((await a.queue()).map((p) => [p.id, p.state])).to.deep.equal([[2n, "Queued"]]);
+      // Bob leaves the queue and comes back: proposal 2 pools, then queues again.
+      await b.withdrawBacking(second, 1n);
+      expect(await a.queue()).to.deep.equal([]);
+      expect((await a.proposal(second)).state).to.equal("Pooling");
+      await b.back(second, 1n);
+      expect((await a.queue()).map((p) => [p.id, p.state])).to.deep.equal([[2n, "Queued"]]);
       // 30,000,000 DG supply, quorum 1% = 300,000 DG.
       await s.token.transfer(alice.address, 300_000n * DG);
       await a.vote(1n, true, 300_000n * DG);
@@ -298,8 +306,9 @@ describe("SDK", () => {
       expect(await s.reservation.burnBps()).to.equal(2_000n);
       await a.withdraw(1n);
       await b.withdraw(1n);
+      // Alice gets her deposit back (participation reached the quorum); Bob's sits in proposal 2.
       expect(await s.token.balanceOf(alice.address)).to.equal(start.alice + 300_000n * DG);
-      expect(await s.token.balanceOf(bob.address)).to.equal(start.bob); // its 100,000 DG sit in proposal 2
+      expect(await s.token.balanceOf(bob.address)).to.equal(start.bob - 1_000n * DG); // + 100,000 DG in proposal 2
       expect((await a.runningVote())?.id).to.equal(2n);
     });
   });

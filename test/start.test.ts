@@ -38,6 +38,9 @@ describe("npm start: the whole life cycle", function () {
   it("the vote's 20% burn shrinks the supply by exactly the burned part of the next release", async () => {
     const reservation = await ethers.getContractAt("MiningReservation", summary.addresses.MiningReservation);
     expect(summary.vote.passed).to.equal(true);
+    // Participation reached the quorum: the proposer's 1,000 DG deposit came back in full.
+    expect(summary.vote.deposit).to.equal(1_000n * DG);
+    expect(summary.vote.depositReturned).to.equal(1_000n * DG);
     expect(await reservation.burnBps()).to.equal(2_000n);
     const b = summary.burnRelease;
     expect(b.released).to.equal(await reservation.dailyRate(b.day));

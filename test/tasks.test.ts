@@ -96,11 +96,24 @@ describe("dg:* tasks", function () {
     expect(await s.reservation.emitted()).to.equal(9_120n * DG);
   });
 
-  it("holder tasks: propose, back, vote, votes, settle, withdraw", async () => {
+  it("holder tasks: propose (deposit), back, unback, vote, votes, settle, withdraw", async () => {
     const s = await setup();
     const holder = 12; // funded with 100,000 DG
-    expect((await dg("propose", { burnBps: "2000", days: "7", account: holder })).out).to.match(/proposal\s+1/);
-    const back = await dg("back", { proposal: "1", amount: "100000", account: holder });
+    const propose = await dg("propose", { burnBps: "2000", days: "7", account: holder });
+    expect(propose.out).to.match(/proposal\s+1/);
+    expect(propose.out).to.match(/deposit\s+1,000 DG \(returned unless/);
+    expect(await s.token.balanceOf(s.others[0].address)).to.equal(99_000n * DG);
+    const partial = await dg("back", { proposal: "1", amount: "99000", account: holder });
+    expect(partial.out).to.match(/pooled\s+99,000 DG/);
+    expect(partial.out).to.match(/state\s+Pooling/);
+    const unback = await dg("unback", { proposal: "1", amount: "9000", account: holder });
+    expect(unback.code, unback.err).to.equal(0);
+    expect(unback.out).to.match(/pooled\s+90,000 DG/);
+    const tooMuch = await dg("unback", { proposal: "1", amount: "90001", account: holder });
+    expect(tooMuch.code).to.equal(1);
+    expect(tooMuch.err).to.match(/backed proposal 1 with 90,000 DG and cannot take back 90,001 DG/);
+    await dg("back", { proposal: "1", amount: "9000", account: holder });
+    const back = await dg("back", { proposal: "1", amount: "1000", account: 0 });
     expect(back.out).to.match(/pooled\s+100,000 DG/);
     expect(back.out).to.match(/state\s+Voting/);
     const vote = await dg("vote", { proposal: "1", support: "for", amount: "400000", account: 0 });
@@ -114,6 +127,7 @@ describe("dg:* tasks", function () {
     const settle = await dg("settle", { proposal: "1" });
     expect(settle.out).to.match(/result\s+Passed/);
     expect(settle.out).to.match(/burn rate now\s+2000 bps/);
+    // 99,000 DG pooled + the 1,000 DG deposit (participation reached the quorum).
     expect((await dg("withdraw", { proposal: "1", account: holder })).out).to.match(/withdrawn\s+100,000 DG/);
     expect(await s.token.balanceOf(s.others[0].address)).to.equal(100_000n * DG);
   });

@@ -2,6 +2,7 @@
 pragma solidity 0.8.28;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {ERC20Burnable} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Burnable.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {IInflationVote} from "../interfaces/IInflationVote.sol";
@@ -12,18 +13,35 @@ import {IMiningReservation} from "../interfaces/IMiningReservation.sol";
  * @notice Token holders cut inflation: a proposal whose pool reaches POOL_TARGET opens a vote on the
  * reservation's `burnBps`; holders lock DG to vote; a passed vote sets the new rate.
  *
+ * Proposing costs a deposit (`proposalDeposit`, as received). It is returned to the proposer by
+ * {withdraw} when the pool expires unfilled or when the vote's participation (for + against) reaches
+ * the quorum; it is burned at {settle} when the opened vote ends below that participation. So a
+ * proposal that holds the queue without a real vote costs its proposer DG for good. A vote nobody has
+ * locked DG in by MIN_VOTING_DURATION closes then and may be settled (failed) at once: an empty vote
+ * holds the queue for the minimum duration at most. Backers may leave a queued proposal; it then
+ * leaves the queue (a doubly linked list: O(1) removal, no stale entries) and pools again with a fresh
+ * POOLING_WINDOW, so a backer who leaves cannot make it expire at once.
+ *
  * Invariants:
- * - `DG.balanceOf(this) == Σ over proposals and accounts of (backed + locked)`: every DG here is
- *   owed to the account that brought it, and each withdraws its own (no loop over voters).
+ * - `DG.balanceOf(this) == Σ over proposals of deposit + Σ over proposals and accounts of
+ *   (backed + locked)`: every DG here is owed to the account that brought it, and each withdraws its
+ *   own (no loop over voters); a deposit leaves once, either to its proposer or burned.
  * - `forVotes + againstVotes` of a proposal == Σ locked in it: a locked DG cannot move, so it counts
  *   once (no double voting by transfer, no flash-loan votes). Pooled DG never count as votes.
- * - At most one proposal is `Voting` at any time (`activeProposal`); full pools wait in FIFO order.
+ * - At most one proposal is `Voting` at any time (`activeProposal`); full pools wait in FIFO order;
+ *   the queue holds exactly the `Queued` proposals, and is non-empty only while a vote is active.
  * - A proposal passes only if forVotes > againstVotes and forVotes >= the quorum fixed at opening;
  *   against votes can never help it pass.
  * - A vote's end never passes `votingStart + MAX_VOTING_DURATION`.
  */
 contract InflationVote is IInflationVote {
     using SafeERC20 for IERC20;
+
+    /// @dev A queued proposal's neighbours in the queue (0: none).
+    struct QueueLink {
+        uint128 previous;
+        uint128 next;
+    }
 
     /// @notice DG to pool before a vote opens, 100,000 DG.
     uint256 public constant POOL_TARGET = 100_000 ether;
@@ -43,6 +61,10 @@ contract InflationVote is IInflationVote {
     uint256 public constant BPS_DENOMINATOR = 10_000;
     /// @notice Highest quorum the constructor accepts, 20% of the supply.
     uint256 public constant MAX_QUORUM_BPS = 2_000;
+    /// @notice Smallest proposal deposit the constructor accepts, 1 DG.
+    uint256 public constant MIN_PROPOSAL_DEPOSIT = 1 ether;
+    /// @notice Largest proposal deposit the constructor accepts, 1,000,000 DG.
+    uint256 public constant MAX_PROPOSAL_DEPOSIT = 1_000_000 ether;
 
     /// @notice The DG token.
     IERC20 public immutable token;
@@ -50,15 +72,18 @@ contract InflationVote is IInflationVote {
     IMiningReservation public immutable reservation;
     /// @notice Quorum of for-votes, as a share of the DG total supply at the moment a vote opens.
     uint256 public immutable quorumBps;
+    /// @notice DG a proposer deposits with each proposal.
+    uint256 public immutable proposalDeposit;
 
     /// @notice Number of proposals created (ids are 1..proposalCount).
     uint256 public proposalCount;
     /// @notice The proposal whose vote is running or awaiting settlement (0 if none).
     uint256 public activeProposal;
-    /// @dev FIFO queue of full proposals: ids at [queueHead, queueTail).
-    uint256 private _queueHead;
-    uint256 private _queueTail;
-    mapping(uint256 index => uint256 proposalId) private _queue;
+    /// @dev FIFO queue of full proposals, a doubly linked list from `_queueFirst` to `_queueLast`.
+    uint64 private _queueFirst;
+    uint64 private _queueLast;
+    uint64 private _queueLength;
+    mapping(uint256 proposalId => QueueLink) private _links;
 
     mapping(uint256 proposalId => Proposal) private _proposals;
     mapping(uint256 proposalId => mapping(address account => Position)) private _positions;
@@ -67,15 +92,20 @@ contract InflationVote is IInflationVote {
      * @param token_ the DG token.
      * @param reservation_ the MiningReservation (this contract must be set as its `inflationVote`).
      * @param quorumBps_ quorum as a share of total supply, in (0, MAX_QUORUM_BPS] basis points.
+     * @param proposalDeposit_ DG taken with each proposal, in [MIN_PROPOSAL_DEPOSIT, MAX_PROPOSAL_DEPOSIT].
      */
-    constructor(address token_, address reservation_, uint256 quorumBps_) {
+    constructor(address token_, address reservation_, uint256 quorumBps_, uint256 proposalDeposit_) {
         if (token_ == address(0) || reservation_ == address(0)) revert InflationVoteZeroAddress();
         if (quorumBps_ == 0 || quorumBps_ > MAX_QUORUM_BPS) {
             revert InflationVoteQuorumOutOfRange(quorumBps_, MAX_QUORUM_BPS);
         }
+        if (proposalDeposit_ < MIN_PROPOSAL_DEPOSIT || proposalDeposit_ > MAX_PROPOSAL_DEPOSIT) {
+            revert InflationVoteDepositOutOfRange(proposalDeposit_, MIN_PROPOSAL_DEPOSIT, MAX_PROPOSAL_DEPOSIT);
+        }
         token = IERC20(token_);
         reservation = IMiningReservation(reservation_);
         quorumBps = quorumBps_;
+        proposalDeposit = proposalDeposit_;
     }
 
     /* ===================== POOLING ===================== */
@@ -87,6 +117,8 @@ contract InflationVote is IInflationVote {
         if (votingDuration < MIN_VOTING_DURATION || votingDuration > MAX_VOTING_DURATION) {
             revert InflationVoteDurationOutOfRange(votingDuration, MIN_VOTING_DURATION, MAX_VOTING_DURATION);
         }
+        // DG takes no transfer fee; the deposit is still what arrived (<= MAX_PROPOSAL_DEPOSIT < 2^96).
+        uint256 deposit = _pull(proposalDeposit);
         proposalId = ++proposalCount;
         uint256 poolDeadline = block.timestamp + POOLING_WINDOW;
         Proposal storage p = _proposals[proposalId];
@@ -94,8 +126,9 @@ contract InflationVote is IInflationVote {
         p.targetBurnBps = uint16(targetBurnBps); // <= 10,000
         p.votingDuration = uint32(votingDuration); // <= 30 days
         p.status = Status.Pooling;
-        p.poolDeadline = uint64(poolDeadline);
-        emit ProposalCreated(proposalId, msg.sender, targetBurnBps, votingDuration, poolDeadline);
+        p.poolDeadline = uint48(poolDeadline); // timestamps fit 48 bits for millions of years
+        p.deposit = uint96(deposit);
+        emit ProposalCreated(proposalId, msg.sender, targetBurnBps, votingDuration, poolDeadline, deposit);
     }
 
     /// @inheritdoc IInflationVote
@@ -113,27 +146,38 @@ contract InflationVote is IInflationVote {
                 _openVoting(proposalId, p);
             } else {
                 p.status = Status.Queued;
-                uint256 tail = _queueTail;
-                _queue[tail] = proposalId;
-                _queueTail = tail + 1;
-                emit ProposalQueued(proposalId, tail - _queueHead);
+                emit ProposalQueued(proposalId, _enqueue(proposalId));
             }
         }
     }
 
     /// @inheritdoc IInflationVote
+    /// @dev A proposal that leaves the queue gets a fresh POOLING_WINDOW from now: keeping its old
+    /// deadline (long past, if it waited) would let any backer expire it with a 1-wei withdrawal.
     function withdrawBacking(uint256 proposalId, uint256 amount) external {
         if (amount == 0) revert InflationVoteZeroAmount();
-        Proposal storage p = _requireStatus(proposalId, Status.Pooling);
+        Status status = statusOf(proposalId);
+        if (status != Status.Pooling && status != Status.Queued) revert InflationVoteWrongStatus(proposalId, status);
+        Proposal storage p = _proposals[proposalId];
         Position storage position = _positions[proposalId][msg.sender];
         uint256 backed = position.backed;
         if (amount > backed) revert InflationVoteInsufficientBacking(proposalId, msg.sender, backed, amount);
         // Cannot underflow: amount <= backed <= pooled.
+        uint256 pooled;
         unchecked {
             position.backed = uint128(backed - amount);
-            p.pooled -= uint128(amount);
+            pooled = p.pooled - amount;
         }
-        emit BackingWithdrawn(proposalId, msg.sender, amount, p.pooled);
+        p.pooled = uint128(pooled);
+        emit BackingWithdrawn(proposalId, msg.sender, amount, pooled);
+        if (status == Status.Queued) {
+            // A queued pool is exactly POOL_TARGET, so any withdrawal takes it below the target.
+            _dequeue(proposalId);
+            uint256 poolDeadline = block.timestamp + POOLING_WINDOW;
+            p.status = Status.Pooling;
+            p.poolDeadline = uint48(poolDeadline);
+            emit ProposalLeftQueue(proposalId, pooled, poolDeadline);
+        }
         token.safeTransfer(msg.sender, amount);
     }
 
@@ -143,7 +187,8 @@ contract InflationVote is IInflationVote {
     function vote(uint256 proposalId, bool support, uint256 amount) external {
         if (amount == 0) revert InflationVoteZeroAmount();
         Proposal storage p = _requireStatus(proposalId, Status.Voting);
-        if (block.timestamp >= p.votingEnd) revert InflationVoteVotingClosed(proposalId, p.votingEnd);
+        uint256 closesAt = _closesAt(p);
+        if (block.timestamp >= closesAt) revert InflationVoteVotingClosed(proposalId, closesAt);
         Position storage position = _positions[proposalId][msg.sender];
         Side side = support ? Side.For : Side.Against;
         if (position.side == Side.None) {
@@ -171,19 +216,28 @@ contract InflationVote is IInflationVote {
     /// @inheritdoc IInflationVote
     function settle(uint256 proposalId) external {
         Proposal storage p = _requireStatus(proposalId, Status.Voting);
-        if (block.timestamp < p.votingEnd) revert InflationVoteVotingNotEnded(proposalId, p.votingEnd);
+        uint256 closesAt = _closesAt(p);
+        if (block.timestamp < closesAt) revert InflationVoteVotingNotEnded(proposalId, closesAt);
         bool passed = _passing(p);
         p.status = passed ? Status.Passed : Status.Failed;
         activeProposal = 0;
         emit ProposalSettled(proposalId, passed, p.forVotes, p.againstVotes);
-        // The reservation is a trusted contract fixed at construction; it settles the old rate first.
+        // Participation below the quorum (an empty vote included) burns the deposit; otherwise it
+        // stays here until the proposer withdraws it. A passed vote always reached the quorum.
+        uint256 burned;
+        if (uint256(p.forVotes) + p.againstVotes < p.quorum) {
+            burned = p.deposit;
+            p.deposit = 0;
+            emit DepositBurned(proposalId, p.proposer, burned);
+        }
+        // The token and the reservation are trusted contracts fixed at construction; the reservation
+        // settles the old rate first.
         if (passed) reservation.setBurnBps(p.targetBurnBps);
+        if (burned != 0) ERC20Burnable(address(token)).burn(burned);
 
-        uint256 head = _queueHead;
-        if (head != _queueTail) {
-            uint256 nextId = _queue[head];
-            delete _queue[head];
-            _queueHead = head + 1;
+        uint256 nextId = _queueFirst;
+        if (nextId != 0) {
+            _dequeue(nextId);
             _openVoting(nextId, _proposals[nextId]);
         }
     }
@@ -198,9 +252,19 @@ contract InflationVote is IInflationVote {
         }
         Position storage position = _positions[proposalId][msg.sender];
         amount = uint256(position.backed) + position.locked;
+        if (amount != 0) {
+            position.backed = 0;
+            position.locked = 0;
+        }
+        // A deposit still held after the end is owed back: settle burned those that were not.
+        Proposal storage p = _proposals[proposalId];
+        uint256 deposit = p.deposit;
+        if (deposit != 0 && msg.sender == p.proposer) {
+            p.deposit = 0;
+            amount += deposit;
+            emit DepositReturned(proposalId, msg.sender, deposit);
+        }
         if (amount == 0) revert InflationVoteNothingToWithdraw(proposalId, msg.sender);
-        position.backed = 0;
-        position.locked = 0;
         emit Withdrawn(proposalId, msg.sender, amount);
         token.safeTransfer(msg.sender, amount);
     }
@@ -220,14 +284,15 @@ contract InflationVote is IInflationVote {
 
     /// @inheritdoc IInflationVote
     function queueLength() external view returns (uint256) {
-        return _queueTail - _queueHead;
+        return _queueLength;
     }
 
     /// @inheritdoc IInflationVote
-    function queuedAt(uint256 index) external view returns (uint256) {
-        uint256 length = _queueTail - _queueHead;
-        if (index >= length) revert InflationVoteQueueIndexOutOfRange(index, length);
-        return _queue[_queueHead + index];
+    function nextQueued(uint256 proposalId) external view returns (uint256) {
+        if (proposalId == 0) return _queueFirst;
+        Status status = statusOf(proposalId);
+        if (status != Status.Queued) revert InflationVoteWrongStatus(proposalId, status);
+        return _links[proposalId].next;
     }
 
     /// @inheritdoc IInflationVote
@@ -248,13 +313,37 @@ contract InflationVote is IInflationVote {
         if (received == 0) revert InflationVoteZeroAmount();
     }
 
+    /// @dev Appends to the queue; returns the position (0 opens next). Ids fit 64 bits by far.
+    function _enqueue(uint256 proposalId) private returns (uint256 position) {
+        uint256 last = _queueLast;
+        if (last == 0) _queueFirst = uint64(proposalId);
+        else {
+            _links[last].next = uint128(proposalId);
+            _links[proposalId].previous = uint128(last);
+        }
+        _queueLast = uint64(proposalId);
+        position = _queueLength;
+        _queueLength = uint64(position + 1);
+    }
+
+    /// @dev Unlinks a queued proposal, wherever it stands: O(1).
+    function _dequeue(uint256 proposalId) private {
+        QueueLink memory link = _links[proposalId];
+        if (link.previous == 0) _queueFirst = uint64(link.next);
+        else _links[link.previous].next = link.next;
+        if (link.next == 0) _queueLast = uint64(link.previous);
+        else _links[link.next].previous = link.previous;
+        delete _links[proposalId];
+        --_queueLength;
+    }
+
     function _openVoting(uint256 proposalId, Proposal storage p) private {
         uint256 votingEnd = block.timestamp + p.votingDuration;
         // Rounded up, so the quorum is never below quorumBps of the supply.
         uint256 quorum = Math.mulDiv(token.totalSupply(), quorumBps, BPS_DENOMINATOR, Math.Rounding.Ceil);
         p.status = Status.Voting;
-        p.votingStart = uint64(block.timestamp);
-        p.votingEnd = uint64(votingEnd);
+        p.votingStart = uint48(block.timestamp);
+        p.votingEnd = uint48(votingEnd);
         p.quorum = uint128(quorum);
         activeProposal = proposalId;
         emit VotingOpened(proposalId, block.timestamp, votingEnd, quorum);
@@ -267,8 +356,16 @@ contract InflationVote is IInflationVote {
         if (block.timestamp + QUIET_ENDING_WINDOW < votingEnd) return;
         uint256 newEnd = Math.min(block.timestamp + QUIET_ENDING_EXTENSION, p.votingStart + MAX_VOTING_DURATION);
         if (newEnd <= votingEnd) return;
-        p.votingEnd = uint64(newEnd);
+        p.votingEnd = uint48(newEnd);
         emit VotingExtended(proposalId, newEnd);
+    }
+
+    /// @dev When the vote closes: its end, or MIN_VOTING_DURATION after its start if nobody has
+    /// locked DG in it (then nobody can any more: it stays empty). An empty vote was never extended,
+    /// and every vote lasts at least MIN_VOTING_DURATION, so this is never later than `votingEnd`.
+    function _closesAt(Proposal storage p) private view returns (uint256) {
+        if (p.forVotes == 0 && p.againstVotes == 0) return p.votingStart + MIN_VOTING_DURATION;
+        return p.votingEnd;
     }
     function _requireExists(uint256 proposalId) private view {
         if (proposalId == 0 || proposalId > proposalCount) revert InflationVoteUnknownProposal(proposalId);

@@ -5,7 +5,9 @@ pragma solidity 0.8.28;
  * @title IInflationVote
  * @notice Holders pool 100,000 DG to open a vote on the share of the mining release that is burned,
  * then any holder locks 20 DG or more to vote for or against. One vote runs at a time; full pools
- * wait in a first-in, first-out queue. Everyone withdraws its own DG afterwards.
+ * wait in a first-in, first-out queue, which backers may leave. Everyone withdraws its own DG
+ * afterwards. Proposing costs a deposit, returned unless the opened vote ends below the quorum's
+ * participation, in which case it is burned.
  */
 interface IInflationVote {
     /// @notice Life cycle of a proposal. `Expired` is derived: a `Pooling` proposal past its deadline.
@@ -26,15 +28,17 @@ interface IInflationVote {
         Against
     }
 
-    /// @notice A proposal and its vote. Times are unix seconds; amounts DG in wei.
+    /// @notice A proposal and its vote. Times are unix seconds; amounts DG in wei. `deposit` is the
+    /// proposer's deposit still held (0 once returned or burned).
     struct Proposal {
         address proposer;
         uint16 targetBurnBps;
         uint32 votingDuration;
         Status status;
-        uint64 poolDeadline;
-        uint64 votingStart;
-        uint64 votingEnd;
+        uint48 poolDeadline;
+        uint48 votingStart;
+        uint48 votingEnd;
+        uint96 deposit;
         uint128 pooled;
         uint128 quorum;
         uint128 forVotes;
@@ -48,20 +52,24 @@ interface IInflationVote {
         Side side;
     }
 
-    /// @notice A proposal was created.
+    /// @notice A proposal was created; `deposit` DG (as received) were taken from the proposer.
     event ProposalCreated(
         uint256 indexed proposalId,
         address indexed proposer,
         uint256 targetBurnBps,
         uint256 votingDuration,
-        uint256 poolDeadline
+        uint256 poolDeadline,
+        uint256 deposit
     );
     /// @notice `backer` pooled `amount` DG (as received); `pooled` is the new pool total.
     event Backed(uint256 indexed proposalId, address indexed backer, uint256 amount, uint256 pooled);
-    /// @notice `backer` took `amount` DG back from a pool that was not yet full.
+    /// @notice `backer` took `amount` DG back from a pooling or queued proposal.
     event BackingWithdrawn(uint256 indexed proposalId, address indexed backer, uint256 amount, uint256 pooled);
     /// @notice The pool filled while another vote was running; the proposal waits at `position`.
     event ProposalQueued(uint256 indexed proposalId, uint256 position);
+    /// @notice A backer left a queued proposal: its pool fell below POOL_TARGET, so it left the queue
+    /// and pools again until `poolDeadline` (a fresh POOLING_WINDOW).
+    event ProposalLeftQueue(uint256 indexed proposalId, uint256 pooled, uint256 poolDeadline);
     /// @notice The vote opened.
     event VotingOpened(uint256 indexed proposalId, uint256 votingStart, uint256 votingEnd, uint256 quorum);
     /// @notice `voter` locked `amount` DG on a side; `forVotes`/`againstVotes` are the new totals.
@@ -77,13 +85,20 @@ interface IInflationVote {
     event VotingExtended(uint256 indexed proposalId, uint256 newVotingEnd);
     /// @notice The vote was settled; if passed, the reservation's burn rate is now `targetBurnBps`.
     event ProposalSettled(uint256 indexed proposalId, bool passed, uint256 forVotes, uint256 againstVotes);
-    /// @notice `account` took back everything it pooled and locked in a finished proposal.
+    /// @notice `account` took back everything it pooled and locked in a finished proposal, plus its
+    /// deposit if it is the proposer and the deposit was not burned: `amount` is the total sent.
     event Withdrawn(uint256 indexed proposalId, address indexed account, uint256 amount);
+    /// @notice The proposer's deposit was returned (part of the `Withdrawn` amount of the same call).
+    event DepositReturned(uint256 indexed proposalId, address indexed proposer, uint256 amount);
+    /// @notice The vote ended with for + against below its quorum: the proposer's deposit was burned.
+    event DepositBurned(uint256 indexed proposalId, address indexed proposer, uint256 amount);
 
     /// @notice A zero address was given.
     error InflationVoteZeroAddress();
     /// @notice The quorum is outside (0, MAX_QUORUM_BPS].
     error InflationVoteQuorumOutOfRange(uint256 quorumBps, uint256 maxQuorumBps);
+    /// @notice The proposal deposit is outside [MIN_PROPOSAL_DEPOSIT, MAX_PROPOSAL_DEPOSIT].
+    error InflationVoteDepositOutOfRange(uint256 deposit, uint256 minDeposit, uint256 maxDeposit);
     /// @notice The proposed burn rate is above 10,000 basis points.
     error InflationVoteBurnBpsOutOfRange(uint256 burnBps, uint256 maxBps);
     /// @notice The proposed burn rate equals the current one.
@@ -92,8 +107,6 @@ interface IInflationVote {
     error InflationVoteDurationOutOfRange(uint256 duration, uint256 minDuration, uint256 maxDuration);
     /// @notice No proposal has this id.
     error InflationVoteUnknownProposal(uint256 proposalId);
-    /// @notice No queued proposal at this index.
-    error InflationVoteQueueIndexOutOfRange(uint256 index, uint256 length);
     /// @notice The call does not fit the proposal's current phase.
     error InflationVoteWrongStatus(uint256 proposalId, Status status);
     /// @notice A zero amount was given, or no DG arrived.
@@ -112,7 +125,10 @@ interface IInflationVote {
     error InflationVoteNothingToWithdraw(uint256 proposalId, address account);
 
     /**
-     * @notice Creates a proposal to set the reservation's burn rate.
+     * @notice Creates a proposal to set the reservation's burn rate, taking `proposalDeposit` DG from
+     * the caller (after `approve`). The deposit comes back through {withdraw} when the pool expires
+     * unfilled or when the vote's participation (for + against) reaches its quorum; it is burned at
+     * {settle} when the vote ends below that participation.
      * Requirements: `targetBurnBps` <= 10,000 and different from the current rate;
      * `votingDuration` within [MIN_VOTING_DURATION, MAX_VOTING_DURATION].
      * @param targetBurnBps the burn rate the proposal would set, in basis points.
@@ -132,7 +148,9 @@ interface IInflationVote {
     function back(uint256 proposalId, uint256 amount) external returns (uint256 accepted);
 
     /**
-     * @notice Takes pooled DG back while the pool is not yet full and not expired.
+     * @notice Takes pooled DG back while the proposal is pooling (not expired) or queued. A queued
+     * proposal then leaves the queue and pools again with a fresh POOLING_WINDOW; when it refills it
+     * joins the back of the queue (or opens at once if no vote is running).
      * @param proposalId the proposal.
      * @param amount DG to take back, at most what the caller pooled.
      */
@@ -141,7 +159,7 @@ interface IInflationVote {
     /**
      * @notice Locks DG (after `approve`) as a vote; weight = DG locked. The first lock is at least
      * MIN_VOTE_LOCK; later locks add to the same side. Locked DG stay until the vote is settled.
-     * Requirements: the proposal is `Voting` and its end has not passed; `amount` > 0.
+     * Requirements: the proposal is `Voting` and has not closed (see {settle}); `amount` > 0.
      * @param proposalId the running proposal.
      * @param support true to vote for, false to vote against.
      * @param amount DG to lock.
@@ -150,14 +168,17 @@ interface IInflationVote {
 
     /**
      * @notice Settles the running vote after its end: passed if for > against and for >= quorum.
-     * A passed proposal sets the reservation's burn rate (which first releases what is due at the
-     * old rate). Then the next queued proposal, if any, opens.
+     * A vote nobody has locked DG in closes at `votingStart + MIN_VOTING_DURATION` (it can no longer
+     * be voted on, and may be settled, failed, from then on). A passed proposal sets the reservation's
+     * burn rate (which first releases what is due at the old rate). If for + against < quorum the
+     * proposer's deposit is burned. Then the next queued proposal, if any, opens.
      * @param proposalId the running proposal.
      */
     function settle(uint256 proposalId) external;
 
     /**
-     * @notice Returns everything the caller pooled and locked in a settled or expired proposal.
+     * @notice Returns everything the caller pooled and locked in a settled or expired proposal, and
+     * to the proposer its deposit unless it was burned. Each DG is returned once.
      * @param proposalId the proposal.
      * @return amount DG sent back.
      */
@@ -177,7 +198,8 @@ interface IInflationVote {
     /// @return length the queue's length.
     function queueLength() external view returns (uint256 length);
 
-    /// @notice The queued proposal at `index` (0 opens next).
-    /// @param index position in the queue. @return proposalId the proposal waiting there.
-    function queuedAt(uint256 index) external view returns (uint256 proposalId);
+    /// @notice Walks the queue: `nextQueued(0)` is the proposal that opens next, `nextQueued(id)` the
+    /// one after the queued proposal `id`; 0 past the end.
+    /// @param proposalId 0, or a queued proposal. @return nextId the next queued proposal, or 0.
+    function nextQueued(uint256 proposalId) external view returns (uint256 nextId);
 }

@@ -18,7 +18,7 @@ import type { SuiteAddresses, SuiteContracts } from "../../sdk/deployments";
 
 /** Ignition parameters of the three modules (see deploy/parameters/*.json for every name). */
 export interface SuiteParameters {
-  Core: { releaseStart: bigint; initialBurnBps: bigint; quorumBps: bigint };
+  Core: { releaseStart: bigint; initialBurnBps: bigint; quorumBps: bigint; proposalDeposit?: bigint };
   Suite: Record<string, string | bigint>;
   CrossCheck: Record<string, string | bigint>;
 }

@@ -27,7 +27,15 @@ const TOTAL_SUPPLY = 30_000_000n * DG;
 export interface LifecycleSummary {
   addresses: SuiteAddresses;
   releases: { day: bigint; rate: bigint; toBeneficiary: bigint; burned: bigint; cumulative: bigint }[];
-  vote: { forVotes: bigint; againstVotes: bigint; passed: boolean; burnBps: bigint };
+  vote: {
+    forVotes: bigint;
+    againstVotes: bigint;
+    passed: boolean;
+    burnBps: bigint;
+    /** The proposer's deposit, and what the proposer got back of it after the vote (all of it: quorum reached). */
+    deposit: bigint;
+    depositReturned: bigint;
+  };
   burnRelease: {
     day: bigint;
     released: bigint;
@@ -227,12 +235,13 @@ export async function runLifecycle(options: LifecycleOptions): Promise<Lifecycle
   }
 
   // --- inflation-cut vote: 20% burn ---
-  options.progress("an inflation-cut vote: pool, vote, quiet ending, settle");
+  options.progress("an inflation-cut vote: propose (deposit), pool, vote, settle");
   for (const holder of [alice, bob, carol]) {
     await (await token.transfer(holder.address, 300_000n * DG)).wait();
     await (await token.connect(holder).approve(addresses.InflationVote, ethers.MaxUint256)).wait();
   }
-  await (await vote.connect(alice).propose(2_000n, 7n * DAY)).wait();
+  const deposit = await vote.proposalDeposit();
+  await (await vote.connect(alice).propose(2_000n, 7n * DAY)).wait(); // takes the deposit
   await (await vote.connect(alice).back(1n, 60_000n * DG)).wait();
   await (await vote.connect(bob).back(1n, 60_000n * DG)).wait(); // takes the 40,000 DG that fill the pool
   await (await vote.connect(alice).vote(1n, true, 200_000n * DG)).wait();
@@ -246,6 +255,8 @@ export async function runLifecycle(options: LifecycleOptions): Promise<Lifecycle
     againstVotes: settled.againstVotes,
     passed: (await vote.statusOf(1n)) === 4n,
     burnBps: await reservation.burnBps(),
+    deposit,
+    depositReturned: 0n,
   };
   const burnDay = ((await now()) - releaseStart) / DAY + 1n;
   await setTime(releaseStart + burnDay * DAY);
@@ -262,7 +273,13 @@ export async function runLifecycle(options: LifecycleOptions): Promise<Lifecycle
     supplyBefore,
     supplyAfter: await token.totalSupply(),
   };
-  for (const holder of [alice, bob, carol]) await (await vote.connect(holder).withdraw(1n)).wait();
+  for (const holder of [alice, bob, carol]) {
+    const receipt = (await (await vote.connect(holder).withdraw(1n)).wait())!;
+    for (const log of receipt.logs) {
+      const event = vote.interface.parseLog(log);
+      if (event?.name === "DepositReturned") voteSummary.depositReturned += event.args.amount as bigint;
+    }
+  }
 
   // --- an epoch from a compute report, claimed in exact proportion ---
   options.progress("building the epoch from a compute report and posting its root");

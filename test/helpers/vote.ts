@@ -20,6 +20,10 @@ export const POOLING_WINDOW = 30n * 86_400n;
 export const QUIET_ENDING_WINDOW = 12n * HOUR;
 export const QUIET_ENDING_EXTENSION = 12n * HOUR;
 export const MAX_QUORUM_BPS = 2_000n;
+/** The proposal deposit of the production module's default (`Core.proposalDeposit`): 1,000 DG. */
+export const PROPOSAL_DEPOSIT = 1_000n * DG;
+export const MIN_PROPOSAL_DEPOSIT = DG;
+export const MAX_PROPOSAL_DEPOSIT = 1_000_000n * DG;
 /** DG each holder receives from the treasury in {voteFixture}. */
 export const HOLDER_BALANCE = 1_000_000n * DG;
 /** DG the outsider receives (it never approves the vote contract). */
@@ -72,11 +76,15 @@ export async function proposeAndFill(
   return id;
 }
 
-/** Everything the vote contract owes: Σ over proposals and accounts of (backed + locked). */
+/**
+ * Everything the vote contract owes: Σ over proposals of the deposit still held, plus Σ over
+ * proposals and accounts of (backed + locked).
+ */
 export async function totalOwed(vote: InflationVote, accounts: string[]): Promise<bigint> {
   const count = await vote.proposalCount();
   let owed = 0n;
   for (let id = 1n; id <= count; id++) {
+    owed += (await vote.getProposal(id)).deposit;
     for (const account of accounts) {
       const position = await vote.positionOf(id, account);
       owed += position.backed + position.locked;
@@ -93,7 +101,9 @@ export async function expectVoteBalanceOwed(
   expectedOwed?: bigint,
 ) {
   const owed = await totalOwed(vote, accounts);
-  expect(await token.balanceOf(await vote.getAddress()), "vote balance == Σ(backed + locked)").to.equal(owed);
+  expect(await token.balanceOf(await vote.getAddress()), "vote balance == Σ deposit + Σ(backed + locked)").to.equal(
+    owed,
+  );
   if (expectedOwed !== undefined) expect(owed, "owed").to.equal(expectedOwed);
 }
 
@@ -116,12 +126,18 @@ export async function voteState(
       positions.push(((await vote.positionOf(id, account)) as unknown as Result).toObject());
     }
   }
-  const queue: bigint[] = [];
-  const length = await vote.queueLength();
-  for (let i = 0n; i < length; i++) queue.push(await vote.queuedAt(i));
+  const queue = await queueOf(vote);
   const balances: bigint[] = [];
   for (const account of [...accounts, await vote.getAddress()]) balances.push(await token.balanceOf(account));
   return { count, active: await vote.activeProposal(), queue, proposals, positions, balances };
+}
+
+/** The queue, first in line first, walked with `nextQueued`; its length is checked against `queueLength`. */
+export async function queueOf(vote: InflationVote): Promise<bigint[]> {
+  const queue: bigint[] = [];
+  for (let id = await vote.nextQueued(0n); id !== 0n; id = await vote.nextQueued(id)) queue.push(id);
+  expect(BigInt(queue.length), "queueLength").to.equal(await vote.queueLength());
+  return queue;
 }
 
 /** Mines nothing; the next transaction runs at exactly `timestamp`. */
