@@ -6,7 +6,7 @@
 import { expect } from "chai";
 import { artifacts } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { ZeroHash, type BaseContract, type ContractTransactionResponse } from "ethers";
+import { ZeroAddress, ZeroHash, type BaseContract, type ContractTransactionResponse } from "ethers";
 import { deployCrossCheck, type CrossSuite as Suite } from "./helpers/crosscheck";
 
 /** Who may call a function. */
@@ -135,6 +135,17 @@ describe("entry points: the set of state-changing functions and who may call eac
       expect(await stateChangingFunctions(contractName)).to.deep.equal(Object.keys(pinned).sort());
     });
   }
+
+  it("the escrow's slasher (the only caller of its slasher functions) is the CrossCheck contract, nothing pending", async function () {
+    const s = await loadFixture(deployCrossCheck);
+    expect(await s.staking.slasher()).to.equal(await s.crossCheck.getAddress());
+    expect(await s.staking.pendingSlasher()).to.deep.equal([ZeroAddress, 0n]);
+    expect(await s.staking.pendingSlashRewardBps()).to.deep.equal([0n, 0n]);
+    // Set once at wiring: the default admin cannot replace it at once.
+    await expect(s.staking.connect(s.deployer).setSlasher(s.deployer.address))
+      .to.be.revertedWithCustomError(s.staking, "ValidatorStakingSlasherAlreadySet")
+      .withArgs(await s.crossCheck.getAddress());
+  });
 
   describe("an outsider is refused every restricted function", function () {
     type Refusal = [BaseContract, string, Promise<ContractTransactionResponse>, unknown[]];
