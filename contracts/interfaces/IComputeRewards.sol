@@ -90,7 +90,9 @@ interface IComputeRewards {
 
     /**
      * @notice Posts the root of an ended epoch and fixes its pool: calls the reservation's
-     * `release()`, then pool = (reservation.totalReleased() - accountedRelease) + carry. O(1).
+     * `release()`; available = (reservation.totalReleased() - accountedRelease) + carry; pool =
+     * min(available, own + (available - own) / 90) where own is the schedule's emission of the
+     * epoch's own days; the rest stays in the carry. O(1).
      * Requirements: ORACLE_ROLE; `epoch < epochsEnded()`; `epoch >= nextEpoch()`; no other root in
      * its challenge window; `root != 0`; `0 < totalCompute <= type(uint120).max`; this contract is
      * the reservation's beneficiary.

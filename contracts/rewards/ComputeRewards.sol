@@ -36,6 +36,9 @@ import {IValidatorStaking} from "../interfaces/IValidatorStaking.sol";
  * - Dust: once the settled compute of an epoch (claimed + forfeited, capped at the total) reaches
  *   its total compute, the rest of the pool (rounding dust) moves to the carry.
  * - Accounting never reads `balanceOf(this)`: DG sent here by mistake never enter a pool.
+ * - No windfalls: a pool is at most its own days' scheduled emission plus 1/90 of the rest of what
+ *   is available (a release backlog, a pause in postings, a revoked root, forfeits); the rest stays
+ *   in the carry, so a backlog reaches validators over many epochs, not at once.
  *
  * Invariants:
  * - Per epoch: `spent <= pool` and `settledCompute <= totalCompute`; once `settledCompute ==
@@ -60,6 +63,9 @@ contract ComputeRewards is IComputeRewards, BoundedDefaultAdminRules {
     uint256 public constant MIN_CHALLENGE_WINDOW = 1 hours;
     /// @notice Longest challenge window, in seconds.
     uint256 public constant MAX_CHALLENGE_WINDOW = 7 days;
+    /// @notice A pool takes at most 1/CARRY_RELEASE_DIVISOR of what is available beyond its own
+    /// days' emission: a backlog reaches validators gradually (about 1.1% a posting), never at once.
+    uint256 public constant CARRY_RELEASE_DIVISOR = 90;
     /// @notice Largest total compute of an epoch (it is stored in 120 bits), in oracle compute units.
     uint256 public constant MAX_TOTAL_COMPUTE = type(uint120).max;
 
@@ -155,10 +161,11 @@ contract ComputeRewards is IComputeRewards, BoundedDefaultAdminRules {
         reservation.release();
         uint256 released = reservation.totalReleased();
         // Cannot underflow: totalReleased only grows and _accountedRelease is a past value of it.
-        uint256 pool = released - _accountedRelease + _carry;
+        uint256 available = released - _accountedRelease + _carry;
+        uint256 pool = _poolCap(epoch, available);
         uint256 activation = block.timestamp + challengeWindow;
 
-        _carry = 0;
+        _carry = uint96(available - pool); // pool <= available <= 15,000,000 DG < 2^96
         _accountedRelease = SafeCast.toUint96(released);
         _pendingUntil = SafeCast.toUint40(activation);
         nextEpoch = epoch + 1; // cannot overflow: epoch < epochsEnded()
@@ -403,6 +410,24 @@ contract ComputeRewards is IComputeRewards, BoundedDefaultAdminRules {
             start = genesis + epoch * epochDuration;
         }
         return admittedAt != 0 && admittedAt <= start && (leftAt == 0 || leftAt >= start + epochDuration);
+    }
+
+    /**
+     * @dev The pool of `epoch` out of `available` DG (fresh release + carry): at most the emission the
+     * schedule assigns to the epoch's own days — each day's amount belongs to the epoch containing
+     * the day's first second, `emittedBy(end - 1) - emittedBy(start - 1)` — plus 1/CARRY_RELEASE_DIVISOR
+     * of the rest. The schedule's gross emission bounds what the beneficiary received for those days
+     * (a burn rate only lowers it). The remainder stays in the carry for later epochs.
+     */
+    function _poolCap(uint256 epoch, uint256 available) private view returns (uint256) {
+        uint256 start = genesis + epoch * epochDuration;
+        uint256 own = reservation.emittedBy(start + epochDuration - 1);
+        if (start != 0) own -= reservation.emittedBy(start - 1); // emittedBy is non-decreasing
+        if (available <= own) return available;
+        // Cannot underflow: available > own.
+        unchecked {
+            return own + (available - own) / CARRY_RELEASE_DIVISOR;
+        }
     }
 
     /// @dev `mulDiv(pool, compute, totalCompute)` rounded down, capped at `pool - spent`.

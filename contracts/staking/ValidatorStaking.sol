@@ -293,7 +293,8 @@ contract ValidatorStaking is IValidatorStaking, BoundedDefaultAdminRules {
         if (newSlasher == address(0)) revert ValidatorStakingZeroAddress();
         Rules storage rules = _rules;
         address current = rules.slasher;
-        if (current != address(0) || rules.slasherEffectiveAt != 0) revert ValidatorStakingSlasherAlreadySet(current);
+        // Once set, the slasher is never zero again (a schedule needs one and names a non-zero one).
+        if (current != address(0)) revert ValidatorStakingSlasherAlreadySet(current);
         rules.slasher = newSlasher;
         emit SlasherChangeScheduled(address(0), newSlasher, block.timestamp);
     }
