@@ -160,10 +160,9 @@ contract CheckHandler is TestBase {
     /// @notice Draws the checkers (or the fifth) of an open check once its seed block is mined; one time in
     /// eight only after the seed block's hash is gone (the draw must re-arm, then draw on a new seed).
     function draw(uint256 seed, uint256 gapSeed) external {
-        uint256 id = _pickLive(seed);
+        uint256 id = _find(seed, AWAITING_DRAW, AWAITING_FIFTH, false);
         if (id == 0) return;
         C storage c = _c[id];
-        if (c.phase != AWAITING_DRAW && c.phase != AWAITING_FIFTH) return;
         uint256 bn = model.blockNumber();
         if (gapSeed % 8 == 0) {
             if (bn <= c.seedBlock + 256) model.rollBlocks(c.seedBlock + 257 - bn + (gapSeed % 40));
@@ -180,77 +179,87 @@ contract CheckHandler is TestBase {
 
     /// @notice Moves the clock to the reveal window (`toReveal`) or past it, for a drawn check.
     function advance(uint256 seed, bool toReveal) external {
-        uint256 id = _pickLive(seed);
+        uint256 id = _find(seed, DRAWN, FIFTH_DRAWN, false);
         if (id == 0) return;
         C storage c = _c[id];
-        if (c.phase != DRAWN && c.phase != FIFTH_DRAWN) return;
         model.warpTo((toReveal ? c.commitDeadline : c.revealDeadline) + 1);
         model.count("advance");
     }
 
-    /// @notice A checker of the current round commits an answer, or decides to stay silent.
-    function commit(uint256 seed, uint256 partySeed, uint256 answerSeed) external {
-        uint256 id = _pickLive(seed);
+    /**
+     * @notice The checkers of the current round of a check still in its commit window commit at once, each
+     * its own answer (three bits of `answers` each): the true hash (3 in 8), the receipt's hash, a wrong hash
+     * shared with the other liars, INPUT_MISMATCH, a hash of its own, or nothing at all (silent).
+     */
+    function commit(uint256 seed, uint256 answers) external {
+        uint256 id = _find(seed, DRAWN, FIFTH_DRAWN, true);
         if (id == 0) return;
         C storage c = _c[id];
-        if (c.phase != DRAWN && c.phase != FIFTH_DRAWN) return;
-        if (model.now_() > c.commitDeadline) return;
-        uint256 i = c.phase == DRAWN ? 1 + (partySeed % 3) : 4;
-        if (c.committed[i] || c.silent[i]) return;
-        uint256 kind = answerSeed % 8;
-        if (kind == 7) {
-            c.silent[i] = true;
-            model.count("silent");
-            return;
+        (uint256 from, uint256 to) = c.phase == DRAWN ? (1, 4) : (4, 5);
+        for (uint256 i = from; i < to; ++i) {
+            if (c.committed[i] || c.silent[i]) continue;
+            uint256 kind = (answers >> (3 * i)) % 8;
+            if (kind == 7) {
+                c.silent[i] = true;
+                model.count("silent");
+                continue;
+            }
+            bytes32 answer =
+                kind < 3
+                    ? c.truth
+                    : kind == 3
+                        ? c.h
+                        : kind == 4
+                            ? c.wrong
+                            : kind == 5
+                                ? crossCheck.INPUT_MISMATCH()
+                                : keccak256(abi.encode("own", id, i));
+            bytes32 commitment = keccak256(
+                abi.encode(block.chainid, address(crossCheck), id, c.party[i], answer, _salt(id, i))
+            );
+            vm.prank(c.party[i]);
+            crossCheck.commit(id, commitment);
+            c.committed[i] = true;
+            c.answer[i] = answer;
+            model.count("commit");
         }
-        bytes32 answer =
-            kind < 3
-                ? c.truth
-                : kind == 3
-                    ? c.h
-                    : kind == 4
-                        ? c.wrong
-                        : kind == 5
-                            ? crossCheck.INPUT_MISMATCH()
-                            : keccak256(abi.encode("own", id, i));
-        bytes32 commitment = keccak256(
-            abi.encode(block.chainid, address(crossCheck), id, c.party[i], answer, _salt(id, i))
-        );
-        vm.prank(c.party[i]);
-        crossCheck.commit(id, commitment);
-        c.committed[i] = true;
-        c.answer[i] = answer;
-        model.count("commit");
+        // Most rounds go on at once to their reveals (else later time jumps would close most windows).
+        if ((answers >> 64) % 4 != 0) _revealAll(id, c, answers >> 72);
     }
 
-    /// @notice A committed checker reveals (in the reveal window), or withholds its reveal for good.
-    function reveal(uint256 seed, uint256 partySeed, bool withhold) external {
-        uint256 id = _pickLive(seed);
+    /// @notice The reveal window of a check opens (the clock moves there if needed) and its committed
+    /// checkers reveal, except those that withhold their reveal for good (one in eight, from `withholdSeed`).
+    function reveal(uint256 seed, uint256 withholdSeed) external {
+        uint256 id = _find(seed, DRAWN, FIFTH_DRAWN, false);
         if (id == 0) return;
         C storage c = _c[id];
-        if (c.phase != DRAWN && c.phase != FIFTH_DRAWN) return;
-        uint256 t = model.now_();
-        if (t <= c.commitDeadline || t > c.revealDeadline) return;
-        uint256 i = c.phase == DRAWN ? 1 + (partySeed % 3) : 4;
-        if (!c.committed[i] || c.revealed[i] || c.silent[i]) return;
-        if (withhold && partySeed % 4 == 0) {
-            c.silent[i] = true;
-            model.count("withhold");
-            return;
-        }
-        vm.prank(c.party[i]);
-        crossCheck.reveal(id, c.answer[i], _salt(id, i));
-        c.revealed[i] = true;
-        model.count("reveal");
+        if (model.now_() > c.revealDeadline) return;
+        _revealAll(id, c, withholdSeed);
     }
 
-    /// @notice Finalizes a check whose reveal window is over (`wait`: moves the clock there first) and
+    function _revealAll(uint256 id, C storage c, uint256 withholdSeed) private {
+        model.warpTo(c.commitDeadline + 1);
+        (uint256 from, uint256 to) = c.phase == DRAWN ? (1, 4) : (4, 5);
+        for (uint256 i = from; i < to; ++i) {
+            if (!c.committed[i] || c.revealed[i] || c.silent[i]) continue;
+            if ((withholdSeed >> (3 * i)) % 8 == 0) {
+                c.silent[i] = true;
+                model.count("withhold");
+                continue;
+            }
+            vm.prank(c.party[i]);
+            crossCheck.reveal(id, c.answer[i], _salt(id, i));
+            c.revealed[i] = true;
+            model.count("reveal");
+        }
+    }
+
+    /// @notice Finalizes a check whose reveal window is over (`waitForDeadline`: moves the clock there first) and
     /// compares verdict, slashes and rewards with the model.
     function finalize(uint256 seed, bool waitForDeadline) external {
-        uint256 id = _pickLive(seed);
+        uint256 id = _find(seed, DRAWN, FIFTH_DRAWN, false);
         if (id == 0) return;
         C storage c = _c[id];
-        if (c.phase != DRAWN && c.phase != FIFTH_DRAWN) return;
         if (waitForDeadline) model.warpTo(c.revealDeadline + 1);
         if (model.now_() <= c.revealDeadline) return;
         (uint8 verdict, uint256 losers, uint256 honest) = _expected(c);
@@ -570,8 +579,17 @@ contract CheckHandler is TestBase {
         }
     }
 
-    function _pickLive(uint256 seed) private view returns (uint256) {
-        return live.length == 0 ? 0 : live[seed % live.length];
+    /// @dev A live check in phase `a` or `b` (still in its commit window if `committing`), scanning from `seed`.
+    function _find(uint256 seed, uint8 a, uint8 b, bool committing) private view returns (uint256) {
+        uint256 n = live.length;
+        for (uint256 k = 0; k < n; ++k) {
+            uint256 id = live[((seed % n) + k) % n];
+            uint8 phase = _c[id].phase;
+            if (phase != a && phase != b) continue;
+            if (committing && model.now_() > _c[id].commitDeadline) continue;
+            return id;
+        }
+        return 0;
     }
 
     function _salt(uint256 id, uint256 i) private pure returns (bytes32) {

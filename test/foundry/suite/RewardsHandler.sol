@@ -16,7 +16,8 @@ import {SuiteModel} from "./SuiteModel.sol";
  * built from the ghost compute, or wrong ones whose leaves sum above the total — as StandardMerkleTree
  * leaves in trees of 1 to 4 leaves built here with sorted-pair hashing, the guardian revokes inside the
  * challenge window (and fails after it), and anyone claims (the validator, `claimFor`, or a batch `claim`)
- * or forfeits. A model of every pool (released since the last posting + carry), of `spent`, of the
+ * or forfeits. A model of every pool (SPEC 4: released since the last posting + carry, capped at the epoch's
+ * own days' emission + 1/90 of the rest), of `spent`, of the
  * settled compute and of the carry predicts each payment; eligibility comes from the escrow model.
  */
 contract RewardsHandler is TestBase {
@@ -96,14 +97,15 @@ contract RewardsHandler is TestBase {
         vm.prank(oracle);
         rewards.postRoot(epoch, d.root, d.total);
         uint256 released = reservation.totalReleased();
-        d.pool = released - ghostAccounted + ghostCarry;
+        uint256 available = released - ghostAccounted + ghostCarry;
+        d.pool = _poolCap(epoch, available);
         d.postedAt = model.now_();
         ghostAccounted = released;
-        ghostCarry = 0;
+        ghostCarry = available - d.pool;
         _pendingUntil = d.postedAt + rewards.challengeWindow();
         posted.push(epoch);
         model.recordRelease();
-        model.check(rewards.getEpoch(epoch).pool == d.pool, "pool != released since the last posting + carry");
+        model.check(rewards.getEpoch(epoch).pool == d.pool, "pool != min(available, own days + rest / 90) (SPEC 4)");
         model.count(wrong ? bytes32("postWrong") : bytes32("post"));
     }
 
@@ -229,6 +231,15 @@ contract RewardsHandler is TestBase {
             }
         }
         d.done[i] = true;
+    }
+
+    /// @dev SPEC 4: at most the schedule's emission for the epoch's own days plus 1/90 of the rest.
+    function _poolCap(uint256 epoch, uint256 available) private view returns (uint256) {
+        uint256 start = rewards.epochStart(epoch);
+        uint256 own =
+            reservation.emittedBy(start + rewards.epochDuration() - 1) -
+                (start == 0 ? 0 : reservation.emittedBy(start - 1));
+        return available <= own ? available : own + (available - own) / 90;
     }
 
     function _eligible(address who, uint256 epoch) private view returns (bool) {
