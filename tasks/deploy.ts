@@ -1,13 +1,17 @@
 /**
- * `dg:deploy`: deploys the whole suite (deploy/modules/CrossCheck.ts) with Hardhat Ignition, after
- * the pre-flight checks, and records the addresses in `deployments/<chainId>.json` where the SDK and
- * the other tasks find them. Resumable: Ignition journals every step under
+ * `dg:deploy`: deploys the whole suite with Hardhat Ignition, after the pre-flight checks, and records
+ * the addresses in `deployments/<chainId>.json` where the SDK and the other tasks find them. On BSC
+ * mainnet (chain 56) the module is deploy/modules/Mainnet.ts (every admin and owner handed to a
+ * TimelockController proposed to by the named multisig) and the role rules refuse; elsewhere it is
+ * deploy/modules/CrossCheck.ts, or Mainnet.ts when the parameter file names `Mainnet.multisig` (a
+ * rehearsal), and the role rules only warn. Resumable: Ignition journals every step under
  * `ignition/deployments/chain-<chainId>/`, and running the task again continues from the journal.
  */
 import fs from "node:fs";
 import path from "node:path";
 import { task, types } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
+import type { DeploymentRecord } from "../sdk/deployments";
 import { runTask } from "./lib/run";
 
 /** Reads an Ignition parameter file: JSON whose bigints are strings in Ignition's `"123n"` notation. */
@@ -24,6 +28,12 @@ export function readParameters(file: string): Record<string, Record<string, unkn
     throw new Error(`the parameter file ${file} must hold an object of module parameters`);
   }
   return parsed as Record<string, Record<string, unknown>>;
+}
+
+/** `file` relative to the working directory when it lies inside it, else absolute (for messages). */
+function shortPath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative && !relative.startsWith("..") && !path.isAbsolute(relative) ? relative : path.resolve(file);
 }
 
 /** `eth_chainId` of a JSON-RPC endpoint, asked directly (10-second timeout). */
@@ -58,11 +68,14 @@ task("dg:deploy", "Deploy the whole suite (token, reservation, vote, staking, re
         const { preflight, Refusal } = await import("./lib/preflight");
         const { writeDeployment } = await import("../sdk/deployments");
         const { default: CrossCheckModule } = await import("../deploy/modules/CrossCheck");
+        const { default: MainnetModule } = await import("../deploy/modules/Mainnet");
         const network = hre.network;
         const config = network.config as { url?: string; accounts?: unknown; chainId?: number };
         const url = "url" in network.config ? config.url : undefined;
         const accounts = Array.isArray(config.accounts) ? config.accounts : [];
-        const { chainId, deployer } = await preflight({
+        const file = args.parameters ?? path.join(__dirname, "..", "deploy", "parameters", `${network.name}.json`);
+        const parameters = readParameters(file);
+        const { chainId, deployer, roles } = await preflight({
           network: network.name,
           url: url || undefined,
           hasKey: network.name === "hardhat" || network.name === "localhost" || accounts.length > 0,
@@ -80,10 +93,11 @@ task("dg:deploy", "Deploy the whole suite (token, reservation, vote, staking, re
               gasPrice: fee.gasPrice ?? fee.maxFeePerGas ?? 0n,
             };
           },
+          parameters: { file: shortPath(file), values: parameters },
+          code: (address) => hre.ethers.provider.getCode(address),
+          confirmations: args.confirmations,
         });
-
-        const file = args.parameters ?? path.join(__dirname, "..", "deploy", "parameters", `${network.name}.json`);
-        const parameters = readParameters(file);
+        for (const warning of roles.warnings) console.warn(`warning: ${warning}`);
         const core = (parameters.Core ??= {});
         if (core.releaseStart === undefined) {
           const latest = await hre.ethers.provider.getBlock("latest");
@@ -93,13 +107,21 @@ task("dg:deploy", "Deploy the whole suite (token, reservation, vote, staking, re
         console.log(
           `Deploying to ${network.name} (chain ${chainId}) from ${deployer}; journal: ignition/deployments/${deploymentId}`,
         );
-        const deployed = await hre.ignition.deploy(CrossCheckModule, {
+        console.log(
+          roles.timelock
+            ? "Module: deploy/modules/Mainnet.ts (every admin and owner handed to a TimelockController)"
+            : "Module: deploy/modules/CrossCheck.ts (the deployer stays every admin and owner)",
+        );
+        const options = {
           parameters: parameters as never,
           deploymentId,
           config: { requiredConfirmations: args.confirmations },
           displayUi: true,
-        });
-        const contracts = {
+        };
+        const deployed = roles.timelock
+          ? await hre.ignition.deploy(MainnetModule, options)
+          : { ...(await hre.ignition.deploy(CrossCheckModule, options)), timelock: undefined };
+        const contracts: Record<string, string> = {
           DataGen: await deployed.token.getAddress(),
           MiningReservation: await deployed.reservation.getAddress(),
           InflationVote: await deployed.inflationVote.getAddress(),
@@ -107,6 +129,7 @@ task("dg:deploy", "Deploy the whole suite (token, reservation, vote, staking, re
           ComputeRewards: await deployed.computeRewards.getAddress(),
           CrossCheck: await deployed.crossCheck.getAddress(),
         };
+        if (deployed.timelock) contracts.TimelockController = await deployed.timelock.getAddress();
         const blockNumber = await hre.ethers.provider.getBlockNumber();
         if (network.name === "hardhat") {
           console.log("The embedded network is discarded when this command ends: no record written.");
@@ -117,7 +140,7 @@ task("dg:deploy", "Deploy the whole suite (token, reservation, vote, staking, re
             deployer,
             blockNumber,
             deployedAt: new Date().toISOString(),
-            contracts,
+            contracts: contracts as unknown as DeploymentRecord["contracts"],
           });
           console.log(`Addresses recorded in ${path.relative(process.cwd(), written)}`);
         }

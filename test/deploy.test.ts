@@ -2,15 +2,17 @@
  * `dg:deploy` against a real JSON-RPC node process (anvil, acting as BSC testnet, chain 97) started
  * on 127.0.0.1 by the test: the whole suite deployed, wired and funded in one command, its addresses
  * recorded; an interrupted deployment resumed to the same addresses; each pre-flight refusal, with
- * nothing sent.
+ * nothing sent. Then anvil acting as BSC mainnet (chain 56): every admin and owner handed to a
+ * TimelockController proposed to by a multisig, the multisig acting through it, the deployer left
+ * with nothing; each role rule refused on 56 and only warned on 97.
  */
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
-import { HDNodeWallet, Mnemonic, NonceManager, Wallet, ZeroAddress, id } from "ethers";
+import { HDNodeWallet, Mnemonic, NonceManager, Wallet, ZeroAddress, ZeroHash, getAddress, id } from "ethers";
 import { DataGenError, HolderClient, ValidatorClient, suiteFor } from "../sdk";
-import { DEPLOY_GAS_BUDGET } from "../tasks/lib/preflight";
+import { DEPLOY_GAS_BUDGET, MAINNET_DEPLOY_GAS_BUDGET } from "../tasks/lib/preflight";
 import type { DeploymentRecord } from "../sdk/deployments";
 import { blockNumber, runHardhat, spawnHardhat, startAnvil, txCount, type RunningNode } from "./helpers/node";
 import { REAL_BUILD } from "./helpers/fixtures";
@@ -19,6 +21,7 @@ import {
   CrossCheck__factory,
   DataGen__factory,
   MiningReservation__factory,
+  TimelockController__factory,
   ValidatorStaking__factory,
 } from "../typechain-types";
 
@@ -64,8 +67,14 @@ describe(`dg:deploy against a real node (anvil, chain 97) ${REAL_BUILD}`, functi
         ["dg:deploy", "--network", "bscTestnet", "--confirmations", "1"],
         testnetEnv(node, dirs),
       );
-      expect(run.stderr.trim(), run.stderr).to.equal("");
-      expect(run.code).to.equal(0);
+      expect(run.code, run.stderr).to.equal(0);
+      // Testnet: the role rules that refuse on mainnet are printed as warnings, and it proceeds.
+      expect(run.stderr.trim().split("\n"), run.stderr).to.deep.equal([
+        `warning: no Mainnet.multisig in deploy/parameters/bscTestnet.json: no timelock, the deployer ${new Wallet(FUNDED_KEY).address} stays every admin and owner`,
+        "warning: set Suite.oracle in deploy/parameters/bscTestnet.json: the oracle service's account (posts each epoch's root); it defaults to the deployer",
+        "warning: set Suite.guardian in deploy/parameters/bscTestnet.json: the guardian's account (vetoes a wrong root), not the oracle; it defaults to the deployer",
+        "warning: set CrossCheck.coordinator in deploy/parameters/bscTestnet.json: the coordinator service's account (opens cross-checks); it defaults to the deployer",
+      ]);
       record = readRecord(dirs.records, 97);
     });
     after(async () => node?.stop());
@@ -297,6 +306,318 @@ describe(`dg:deploy against a real node (anvil, chain 97) ${REAL_BUILD}`, functi
         new RegExp(`^error: not enough BNB: the deployer ${poor.address} holds 0\\.0 BNB, the deployment needs about`),
       );
       expect(fs.readdirSync(dirs.records)).to.deep.equal([]);
+    });
+  });
+});
+
+/** One day, in seconds. */
+const DAY = 86_400n;
+/** A multisig's address in the chain-56 tests: anvil_setCode puts code there, as a deployed Safe has. */
+const MULTISIG = getAddress("0x5afe5afe5afe5afe5afe5afe5afe5afe5afe5afe");
+const PROPOSER = id("PROPOSER_ROLE");
+const EXECUTOR = id("EXECUTOR_ROLE");
+const CANCELLER = id("CANCELLER_ROLE");
+const ADMIN = ZeroHash;
+
+/** The mainnet parameter file (deploy/parameters/bsc.json) filled in, with `changes` applied, in a temporary file. */
+function mainnetParameters(changes: Record<string, Record<string, unknown>> = {}): string {
+  const file = path.join(__dirname, "..", "deploy", "parameters", "bsc.json");
+  const values = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, Record<string, unknown>>;
+  values.Suite = {
+    ...values.Suite,
+    oracle: new Wallet(accountKey(1)).address,
+    guardian: new Wallet(accountKey(2)).address,
+  };
+  values.CrossCheck = { ...values.CrossCheck, coordinator: new Wallet(accountKey(3)).address };
+  values.Mainnet = { ...values.Mainnet, multisig: MULTISIG };
+  for (const [module, entries] of Object.entries(changes)) values[module] = { ...values[module], ...entries };
+  const out = path.join(tempDir("parameters"), "bsc.json");
+  fs.writeFileSync(out, JSON.stringify(values));
+  return out;
+}
+
+function mainnetEnv(node: RunningNode, dirs: { ignition: string; records: string }) {
+  return {
+    BSC_RPC_URL: node.url,
+    DEPLOYER_PRIVATE_KEY: FUNDED_KEY,
+    DG_IGNITION_DIR: dirs.ignition,
+    DG_DEPLOYMENTS_DIR: dirs.records,
+  };
+}
+
+/** Gives `address` code (any: a Safe's is irrelevant here) so that it passes for a deployed multisig. */
+async function deployFakeMultisig(node: RunningNode, address = MULTISIG): Promise<void> {
+  await node.provider.send("anvil_setCode", [address, "0x00"]);
+  await node.provider.send("anvil_setBalance", [address, "0x56bc75e2d63100000"]);
+}
+
+describe(`dg:deploy against anvil acting as BSC mainnet (chain 56) ${REAL_BUILD}`, function () {
+  this.timeout(300_000);
+
+  describe("a mainnet deployment: every admin and owner is a timelock the multisig proposes to", () => {
+    let node: RunningNode;
+    const dirs = { ignition: tempDir("ignition"), records: tempDir("records") };
+    let record: DeploymentRecord & { contracts: { TimelockController?: string } };
+    let deployGas = 0n;
+    let deployTxs = 0;
+    let wallMs = 0;
+    const deployer = new Wallet(FUNDED_KEY).address;
+    const [oracle, guardian, coordinator] = [1, 2, 3].map((i) => new Wallet(accountKey(i)).address);
+
+    before(async () => {
+      // Several blocks a second, as on BSC: the handover must still land in a later second.
+      node = await startAnvil({ chainId: 56, blockTime: 0.4 });
+      await deployFakeMultisig(node);
+      const first = await blockNumber(node);
+      const started = Date.now();
+      const run = await runHardhat(
+        ["dg:deploy", "--network", "bsc", "--parameters", mainnetParameters(), "--confirmations", "2"],
+        mainnetEnv(node, dirs),
+      );
+      wallMs = Date.now() - started;
+      expect(run.stderr.trim(), run.stdout + run.stderr).to.equal("");
+      expect(run.code).to.equal(0);
+      expect(run.stdout).to.include("Module: deploy/modules/Mainnet.ts");
+      record = readRecord(dirs.records, 56) as typeof record;
+      const last = await blockNumber(node);
+      for (let b = first + 1; b <= last; b++) {
+        const block = (await node.provider.getBlock(b))!;
+        for (const hash of block.transactions) {
+          const receipt = (await node.provider.getTransactionReceipt(hash))!;
+          if (receipt.from === deployer) {
+            deployGas += receipt.gasUsed;
+            deployTxs++;
+          }
+        }
+      }
+      console.log(`      mainnet deployment: ${deployTxs} transactions, ${deployGas} gas, ${wallMs} ms`);
+    });
+    after(async () => node?.stop());
+
+    function contracts() {
+      const c = record.contracts;
+      return {
+        token: DataGen__factory.connect(c.DataGen, node.provider),
+        reservation: MiningReservation__factory.connect(c.MiningReservation, node.provider),
+        staking: ValidatorStaking__factory.connect(c.ValidatorStaking, node.provider),
+        rewards: ComputeRewards__factory.connect(c.ComputeRewards, node.provider),
+        crossCheck: CrossCheck__factory.connect(c.CrossCheck, node.provider),
+        timelock: TimelockController__factory.connect(c.TimelockController!, node.provider),
+      };
+    }
+
+    it("records the timelock with the six contracts; 22 transactions, within the mainnet gas budget", async () => {
+      expect(record.chainId).to.equal(56);
+      expect(record.contracts.TimelockController).to.be.a("string");
+      expect(await node.provider.getCode(record.contracts.TimelockController!)).to.not.equal("0x");
+      expect(deployTxs).to.equal(22);
+      expect(deployGas > DEPLOY_GAS_BUDGET && deployGas <= MAINNET_DEPLOY_GAS_BUDGET, `gas ${deployGas}`).to.equal(
+        true,
+      );
+    });
+
+    it("every admin and owner is the timelock, nothing pending; the timelock's delay is above the cooldown", async () => {
+      const { token, reservation, staking, rewards, crossCheck, timelock } = contracts();
+      const address = await timelock.getAddress();
+      for (const c of [staking, rewards, crossCheck]) {
+        expect(await c.defaultAdmin()).to.equal(address);
+        expect(await c.pendingDefaultAdmin()).to.deep.equal([ZeroAddress, 0n]);
+        expect(await c.hasRole(ADMIN, address)).to.equal(true);
+      }
+      for (const c of [token, reservation]) {
+        expect(await c.owner()).to.equal(address);
+        expect(await c.pendingOwner()).to.equal(ZeroAddress);
+      }
+      expect(await timelock.getMinDelay()).to.equal(9n * DAY);
+      expect(await timelock.getMinDelay()).to.be.greaterThan(await staking.cooldown());
+      expect(await timelock.getMinDelay()).to.equal(await staking.ruleChangeDelay());
+    });
+
+    it("the multisig proposes, cancels and executes; the named oracle, guardian, coordinator; the deployer holds no role", async () => {
+      const { staking, rewards, crossCheck, timelock } = contracts();
+      for (const role of [PROPOSER, CANCELLER, EXECUTOR]) expect(await timelock.hasRole(role, MULTISIG)).to.equal(true);
+      expect(await timelock.hasRole(ADMIN, MULTISIG)).to.equal(false);
+      expect(await timelock.hasRole(EXECUTOR, ZeroAddress), "no open execution").to.equal(false);
+      expect(await rewards.hasRole(id("ORACLE_ROLE"), oracle)).to.equal(true);
+      expect(await rewards.hasRole(id("GUARDIAN_ROLE"), guardian)).to.equal(true);
+      expect(await crossCheck.hasRole(id("COORDINATOR_ROLE"), coordinator)).to.equal(true);
+      for (const role of [PROPOSER, CANCELLER, EXECUTOR, ADMIN]) {
+        expect(await timelock.hasRole(role, deployer), role).to.equal(false);
+      }
+      for (const role of [ADMIN, id("ORACLE_ROLE"), id("GUARDIAN_ROLE")]) {
+        expect(await rewards.hasRole(role, deployer), role).to.equal(false);
+      }
+      expect(await staking.hasRole(ADMIN, deployer)).to.equal(false);
+      for (const role of [ADMIN, id("COORDINATOR_ROLE")]) {
+        expect(await crossCheck.hasRole(role, deployer), role).to.equal(false);
+      }
+    });
+
+    it("the deployer can do nothing: no admin call, no timelock operation, no ownership transfer", async () => {
+      const { token, staking, rewards, timelock } = contracts();
+      const signer = new NonceManager(new Wallet(FUNDED_KEY, node.provider));
+      const refusals = [
+        staking.connect(signer).scheduleSlashRewardBps.staticCall(4_000n),
+        rewards.connect(signer).grantRole.staticCall(id("ORACLE_ROLE"), deployer),
+        token.connect(signer).transferOwnership.staticCall(deployer),
+        timelock
+          .connect(signer)
+          .schedule.staticCall(await staking.getAddress(), 0n, "0x", ZeroHash, ZeroHash, 9n * DAY),
+      ];
+      for (const call of refusals) {
+        const error = await call.catch((e: unknown) => e);
+        expect(error, "refused").to.be.instanceOf(Error);
+      }
+    });
+
+    it("the multisig acts through the timelock: schedules a slashing-rule change, executes it only after the delay", async () => {
+      const { staking, timelock } = contracts();
+      await node.provider.send("anvil_impersonateAccount", [MULTISIG]);
+      const multisig = await node.provider.getSigner(MULTISIG);
+      const target = await staking.getAddress();
+      const data = staking.interface.encodeFunctionData("scheduleSlashRewardBps", [4_000n]);
+      const salt = id("test: lower the slash reward share");
+      await (await timelock.connect(multisig).schedule(target, 0n, data, ZeroHash, salt, 9n * DAY)).wait();
+      const early = await timelock
+        .connect(multisig)
+        .execute.staticCall(target, 0n, data, ZeroHash, salt)
+        .catch((e: unknown) => e);
+      expect(early, "not before the delay").to.be.instanceOf(Error);
+      await node.provider.send("evm_increaseTime", [Number(9n * DAY)]);
+      await node.provider.send("evm_mine", []);
+      await (await timelock.connect(multisig).execute(target, 0n, data, ZeroHash, salt)).wait();
+      const [bps, effectiveAt] = await staking.pendingSlashRewardBps();
+      expect(bps).to.equal(4_000n);
+      expect(effectiveAt > 0n).to.equal(true);
+      await node.provider.send("anvil_stopImpersonatingAccount", [MULTISIG]);
+    });
+  });
+
+  describe("the role rules: one line and nothing sent on chain 56, warnings on chain 97", () => {
+    let node: RunningNode;
+    let testnet: RunningNode;
+    const dirs = { ignition: tempDir("ignition"), records: tempDir("records") };
+    const deployer = new Wallet(FUNDED_KEY).address;
+    before(async () => {
+      node = await startAnvil({ chainId: 56 });
+      testnet = await startAnvil({ chainId: 97, blockTime: 0.4 });
+      await deployFakeMultisig(node);
+    });
+    after(async () => {
+      await node?.stop();
+      await testnet?.stop();
+    });
+
+    async function expectRefusal(args: string[], pattern: RegExp) {
+      const before = await blockNumber(node);
+      const run = await runHardhat(["dg:deploy", "--network", "bsc", ...args], mainnetEnv(node, dirs));
+      expect(run.code, run.stdout + run.stderr).to.equal(1);
+      const lines = run.stderr.trim().split("\n");
+      expect(lines, run.stderr).to.have.length(1);
+      expect(lines[0]).to.match(pattern);
+      expect(await blockNumber(node), "no transaction sent").to.equal(before);
+      expect(fs.readdirSync(dirs.records)).to.deep.equal([]);
+    }
+
+    it("the shipped bsc.json, until the deployer names the multisig", async () => {
+      await expectRefusal(
+        [],
+        /^error: set Mainnet\.multisig in deploy\/parameters\/bsc\.json: the multisig \(e\.g\. a Safe\) that proposes through the timelock$/,
+      );
+    });
+
+    it("an oracle, guardian or coordinator left unnamed", async () => {
+      const zero = ZeroAddress;
+      await expectRefusal(
+        ["--parameters", mainnetParameters({ Suite: { oracle: zero } })],
+        /^error: set Suite\.oracle in /,
+      );
+      await expectRefusal(
+        ["--parameters", mainnetParameters({ Suite: { guardian: zero } })],
+        /^error: set Suite\.guardian in /,
+      );
+      await expectRefusal(
+        ["--parameters", mainnetParameters({ CrossCheck: { coordinator: zero } })],
+        /^error: set CrossCheck\.coordinator in /,
+      );
+    });
+
+    it("the oracle as the guardian", async () => {
+      const same = new Wallet(accountKey(1)).address;
+      await expectRefusal(
+        ["--parameters", mainnetParameters({ Suite: { oracle: same, guardian: same } })],
+        /^error: Suite\.oracle and Suite\.guardian in .* are the same account 0x[0-9a-fA-F]{40}: the guardian's veto over the oracle would check nothing$/,
+      );
+    });
+
+    it("a role given to the deployer", async () => {
+      await expectRefusal(
+        ["--parameters", mainnetParameters({ CrossCheck: { coordinator: deployer } })],
+        new RegExp(`^error: CrossCheck\\.coordinator in .* is the deployer ${deployer}: name another account$`),
+      );
+      await expectRefusal(
+        ["--parameters", mainnetParameters({ Mainnet: { multisig: deployer } })],
+        /^error: Mainnet\.multisig in .* is the deployer/,
+      );
+    });
+
+    it("a multisig with no code on chain (a key, or a Safe not deployed yet)", async () => {
+      const key = Wallet.createRandom().address;
+      await expectRefusal(
+        ["--parameters", mainnetParameters({ Mainnet: { multisig: key } })],
+        new RegExp(
+          `^error: Mainnet\\.multisig ${key} in .* has no code on chain 56: it must be a deployed multisig contract, not a key$`,
+        ),
+      );
+    });
+
+    it("a timelock delay not above the cooldown", async () => {
+      await expectRefusal(
+        ["--parameters", mainnetParameters({ Mainnet: { timelockDelay: Number(7n * DAY) } })],
+        /^error: Mainnet\.timelockDelay in .* is 604800 s, not above Suite\.cooldown \(604800 s\)/,
+      );
+    });
+
+    it("an admin-transfer delay other than 0, or a single confirmation: the handover could not finish", async () => {
+      await expectRefusal(
+        ["--parameters", mainnetParameters({ Suite: { adminDelay: 3 * 86_400 } })],
+        /^error: set Suite\.adminDelay to 0 in /,
+      );
+      await expectRefusal(
+        ["--parameters", mainnetParameters(), "--confirmations", "1"],
+        /^error: --confirmations 1 is too few for the timelock handover/,
+      );
+    });
+
+    it("on chain 97 the same rules warn and the rehearsal proceeds (multisig without code, oracle = guardian)", async () => {
+      const same = new Wallet(accountKey(1)).address;
+      const key = Wallet.createRandom().address;
+      const records = tempDir("records");
+      const run = await runHardhat(
+        [
+          "dg:deploy",
+          "--network",
+          "bscTestnet",
+          "--parameters",
+          mainnetParameters({
+            Core: { releaseStart: undefined },
+            Suite: { oracle: same, guardian: same },
+            Mainnet: { multisig: key },
+          }),
+          "--confirmations",
+          "2",
+        ],
+        { ...testnetEnv(testnet, { ignition: tempDir("ignition"), records }) },
+      );
+      expect(run.code, run.stdout + run.stderr).to.equal(0);
+      const warnings = run.stderr.trim().split("\n");
+      expect(warnings).to.have.length(2);
+      expect(warnings[0]).to.match(/^warning: Suite\.oracle and Suite\.guardian in .* are the same account/);
+      expect(warnings[1]).to.match(new RegExp(`^warning: Mainnet\\.multisig ${key} in .* has no code on chain 97`));
+      const timelock = readRecord(records, 97).contracts as unknown as { TimelockController: string };
+      const t = TimelockController__factory.connect(timelock.TimelockController, testnet.provider);
+      expect(await t.hasRole(PROPOSER, key)).to.equal(true);
+      expect(await t.hasRole(PROPOSER, deployer)).to.equal(false);
     });
   });
 });

@@ -2,7 +2,9 @@
  * Checks made before a deployment sends anything. Each failure is a {@link Refusal}: one line that
  * says what is wrong and how to fix it.
  */
-import { formatEther, formatUnits } from "ethers";
+import { ZeroAddress, formatEther, formatUnits, getAddress, isAddress } from "ethers";
+import { SUITE_DEFAULTS } from "../../deploy/modules/Suite";
+import { MAINNET_DEFAULTS } from "../../deploy/modules/Mainnet";
 
 /** A check failed before anything was sent: the task prints `message` on one line and exits 1. */
 export class Refusal extends Error {
@@ -18,6 +20,23 @@ export class Refusal extends Error {
  * history) plus 10%; `test/deploy.test.ts` checks that a real deployment stays below it.
  */
 export const DEPLOY_GAS_BUDGET = 18_600_000n;
+
+/**
+ * Gas of the mainnet deployment (deploy/modules/Mainnet.ts: the 14 transactions above, then the
+ * timelock, five transfers begun, the handover scheduled and executed: 22 transactions), measured
+ * on anvil as chain 56 (20,036,325) plus 10%; `test/deploy.test.ts` checks a real deployment stays below it.
+ */
+export const MAINNET_DEPLOY_GAS_BUDGET = 22_050_000n;
+
+/** BSC mainnet's chain id: there, every role rule below refuses; elsewhere it only warns. */
+export const MAINNET_CHAIN_ID = 56n;
+
+/**
+ * Fewest `--confirmations` the timelock deployment accepts: the handover's execution comes at least
+ * 2 × confirmations blocks after the transfers began, and must have a later timestamp (seconds) than
+ * theirs; BSC makes several blocks a second, so one confirmation (2 blocks) may not be enough.
+ */
+export const MIN_HANDOVER_CONFIRMATIONS = 2;
 
 /** The secrets a network needs, by network name (environment variable or `npx hardhat vars set`). */
 export const NETWORK_SECRETS: Record<string, { rpcUrl: string; chainId: number }> = {
@@ -38,10 +57,142 @@ export interface PreflightInput {
   chainId: () => Promise<bigint>;
   /** The deployer's address, its balance and the gas price (wei). */
   deployer: () => Promise<{ address: string; balance: bigint; gasPrice: bigint }>;
+  /** The parameters and the file they come from (omitted: no role checks, the plain suite's budget). */
+  parameters?: { file: string; values: Record<string, Record<string, unknown>> };
+  /** `eth_getCode` of an address (needed with `parameters`). */
+  code?: (address: string) => Promise<string>;
+  /** Blocks waited per transaction (`--confirmations`). */
+  confirmations?: number;
 }
 
-/** Runs the checks in order: key, RPC URL, reachable RPC, chain id, BNB for the estimated gas. */
-export async function preflight(input: PreflightInput): Promise<{ chainId: bigint; deployer: string; cost: bigint }> {
+/** What the role checks decided. */
+export interface RolesPlan {
+  /** Deploy deploy/modules/Mainnet.ts (the timelock takes every admin and owner) rather than CrossCheck.ts. */
+  timelock: boolean;
+  /** What is unsafe but accepted off mainnet: the task prints each as `warning: ...`. */
+  warnings: string[];
+}
+
+/** A parameter as a bigint (Ignition accepts numbers, `"123"` and `"123n"`), or `fallback` if unset. */
+function numberParameter(value: unknown, fallback: bigint, name: string, file: string): bigint {
+  if (value === undefined) return fallback;
+  try {
+    if (typeof value === "bigint") return value;
+    if (typeof value === "number" || (typeof value === "string" && /^\d+n?$/.test(value))) {
+      return BigInt(String(value).replace(/n$/, ""));
+    }
+  } catch {
+    // falls through to the refusal
+  }
+  throw new Refusal(`${name} in ${file} is not a whole number of seconds: ${String(value)}`);
+}
+
+/**
+ * The role rules of SPEC 7 (issue 11, finding 4), checked before anything is sent: every admin and
+ * owner is a TimelockController (delay above the cooldown) proposed to by a multisig with code; the
+ * oracle, guardian and coordinator are named, none is the deployer, and the oracle is not the
+ * guardian. On chain 56 the first broken rule is a {@link Refusal}; elsewhere each is a warning.
+ * A rule the timelock deployment needs to finish at all (adminDelay 0, enough confirmations, an
+ * address where one is expected) refuses on every chain.
+ */
+export async function checkRoles(input: {
+  chainId: bigint;
+  deployer: string;
+  file: string;
+  parameters: Record<string, Record<string, unknown>>;
+  code: (address: string) => Promise<string>;
+  confirmations: number;
+}): Promise<RolesPlan> {
+  const { file, parameters } = input;
+  const mainnet = input.chainId === MAINNET_CHAIN_ID;
+  const problems: string[] = [];
+  const account = (module: string, key: string): string | undefined => {
+    const value = parameters[module]?.[key];
+    if (value === undefined || value === null || value === "") return undefined;
+    if (typeof value !== "string" || !isAddress(value)) {
+      throw new Refusal(`${module}.${key} in ${file} is not an address: ${String(value)}`);
+    }
+    return getAddress(value) === ZeroAddress ? undefined : getAddress(value);
+  };
+
+  const multisig = account("Mainnet", "multisig");
+  const timelock = mainnet || multisig !== undefined;
+  if (!multisig) {
+    problems.push(
+      mainnet
+        ? `set Mainnet.multisig in ${file}: the multisig (e.g. a Safe) that proposes through the timelock`
+        : `no Mainnet.multisig in ${file}: no timelock, the deployer ${input.deployer} stays every admin and owner`,
+    );
+  }
+  const named = [
+    ["Suite", "oracle", "the oracle service's account (posts each epoch's root)"],
+    ["Suite", "guardian", "the guardian's account (vetoes a wrong root), not the oracle"],
+    ["CrossCheck", "coordinator", "the coordinator service's account (opens cross-checks)"],
+  ] as const;
+  const roles: Record<string, string | undefined> = { multisig };
+  for (const [module, key, what] of named) {
+    roles[key] = account(module, key);
+    if (!roles[key]) problems.push(`set ${module}.${key} in ${file}: ${what}; it defaults to the deployer`);
+  }
+  for (const [module, key] of [["Mainnet", "multisig"], ...named] as const) {
+    if (roles[key] === getAddress(input.deployer)) {
+      problems.push(`${module}.${key} in ${file} is the deployer ${input.deployer}: name another account`);
+    }
+  }
+  if (roles.oracle && roles.oracle === roles.guardian) {
+    problems.push(
+      `Suite.oracle and Suite.guardian in ${file} are the same account ${roles.oracle}: the guardian's veto over the oracle would check nothing`,
+    );
+  }
+  if (multisig && (await input.code(multisig)) === "0x") {
+    problems.push(
+      `Mainnet.multisig ${multisig} in ${file} has no code on chain ${input.chainId}: it must be a deployed multisig contract, not a key`,
+    );
+  }
+  const cooldown = numberParameter(parameters.Suite?.cooldown, SUITE_DEFAULTS.cooldown, "Suite.cooldown", file);
+  const delay = numberParameter(
+    parameters.Mainnet?.timelockDelay,
+    MAINNET_DEFAULTS.timelockDelay,
+    "Mainnet.timelockDelay",
+    file,
+  );
+  if (timelock && delay <= cooldown) {
+    problems.push(
+      `Mainnet.timelockDelay in ${file} is ${delay} s, not above Suite.cooldown (${cooldown} s): validators could not leave before an admin action applies`,
+    );
+  }
+
+  if (timelock) {
+    for (const module of ["Suite", "CrossCheck"]) {
+      const adminDelay = numberParameter(
+        parameters[module]?.adminDelay,
+        SUITE_DEFAULTS.adminDelay,
+        `${module}.adminDelay`,
+        file,
+      );
+      if (adminDelay !== 0n) {
+        throw new Refusal(
+          `set ${module}.adminDelay to 0 in ${file}: the timelock accepts the admin transfers within the deployment, and its own delay then guards every admin action`,
+        );
+      }
+    }
+    if (input.confirmations < MIN_HANDOVER_CONFIRMATIONS) {
+      throw new Refusal(
+        `--confirmations ${input.confirmations} is too few for the timelock handover: use at least ${MIN_HANDOVER_CONFIRMATIONS} (default 3), so the acceptance lands in a later second than the transfers`,
+      );
+    }
+  }
+  if (mainnet && problems.length > 0) throw new Refusal(problems[0]!);
+  return { timelock, warnings: problems };
+}
+
+/**
+ * Runs the checks in order: key, RPC URL, reachable RPC, chain id, the role rules
+ * ({@link checkRoles}, with `parameters`), BNB for the estimated gas of the module chosen.
+ */
+export async function preflight(
+  input: PreflightInput,
+): Promise<{ chainId: bigint; deployer: string; cost: bigint; roles: RolesPlan }> {
   const secrets = NETWORK_SECRETS[input.network];
   if (secrets && !input.hasKey) {
     throw new Refusal(
@@ -66,12 +217,23 @@ export async function preflight(input: PreflightInput): Promise<{ chainId: bigin
     );
   }
   const { address, balance, gasPrice } = await input.deployer();
-  const cost = DEPLOY_GAS_BUDGET * gasPrice;
+  const roles: RolesPlan = input.parameters
+    ? await checkRoles({
+        chainId,
+        deployer: address,
+        file: input.parameters.file,
+        parameters: input.parameters.values,
+        code: input.code ?? (async () => "0x"),
+        confirmations: input.confirmations ?? 1,
+      })
+    : { timelock: false, warnings: [] };
+  const budget = roles.timelock ? MAINNET_DEPLOY_GAS_BUDGET : DEPLOY_GAS_BUDGET;
+  const cost = budget * gasPrice;
   if (balance < cost) {
     throw new Refusal(
       `not enough BNB: the deployer ${address} holds ${formatEther(balance)} BNB, the deployment needs about ` +
-        `${formatEther(cost)} BNB (${DEPLOY_GAS_BUDGET} gas at ${formatUnits(gasPrice, "gwei")} gwei)`,
+        `${formatEther(cost)} BNB (${budget} gas at ${formatUnits(gasPrice, "gwei")} gwei)`,
     );
   }
-  return { chainId, deployer: address, cost };
+  return { chainId, deployer: address, cost, roles };
 }

@@ -28,7 +28,11 @@ export interface RunningNode {
   stop(): Promise<void>;
 }
 
-/** Starts anvil on a free loopback port and waits until it answers `eth_chainId`. */
+/**
+ * Starts anvil on a free loopback port and waits until it answers `eth_chainId`. `blockTime` (seconds,
+ * fractions allowed: 0.4 makes several blocks share a timestamp second, as BSC does) mines on an
+ * interval instead of one block per transaction.
+ */
 export async function startAnvil(options: { chainId: number; blockTime?: number }): Promise<RunningNode> {
   const port = await freePort();
   const args = ["--host", "127.0.0.1", "--port", String(port), "--chain-id", String(options.chainId), "--silent"];
