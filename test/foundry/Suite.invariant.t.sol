@@ -224,7 +224,7 @@ contract SuiteInvariantTest is Test {
      * empty; no epoch above its pool and the distributor covering what it owes; the active set and its
      * order as the model replays them; every expectation of the handlers held.
      */
-    /// forge-config: ci.invariant.runs = 30
+    /// forge-config: ci.invariant.runs = 48
     /// forge-config: ci.invariant.depth = 400
     function invariant_accounting() public view {
         assertEq(bytes(model.violation()).length, 0, model.violation());
@@ -236,7 +236,7 @@ contract SuiteInvariantTest is Test {
 
     /// @notice Liveness: from any reachable state every open check can be driven to Finalized with all its
     /// exposures closed, and then every unbonding validator can withdraw after its cooldown.
-    /// forge-config: ci.invariant.runs = 16
+    /// forge-config: ci.invariant.runs = 24
     /// forge-config: ci.invariant.depth = 250
     function invariant_liveness() public {
         uint256 id = vmx.snapshotState();
