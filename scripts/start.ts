@@ -82,7 +82,9 @@ export function renderReport(s: LifecycleSummary): string {
   const e = s.epoch;
   out.push(
     table(
-      `Epoch ${e.epoch} from ${path.basename(e.reportFile)}: pool ${dg(e.pool)} (every release since day 0), total compute ${e.totalCompute}`,
+      `Epoch ${e.epoch} from ${path.basename(e.reportFile)}: pool ${dg(e.pool)} = its own day (${dg(e.own)}) + 1/90 ` +
+        `of the other ${dg(e.available - e.own)} released since day 0; no windfall: ${dg(e.carry)} stay in the ` +
+        `carry for later epochs. Total compute ${e.totalCompute}`,
       ["validator", "compute", "share", "paid", "= mulDiv(pool, compute, total)"],
       e.claims.map((c) => {
         const expected = (e.pool * c.compute) / e.totalCompute;

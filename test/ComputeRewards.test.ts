@@ -11,7 +11,7 @@ import {
   type ContractTransactionResponse,
 } from "ethers";
 import { DAY, DG, REAL_BUILD } from "./helpers/fixtures";
-import { SUITE_PARAMS, deploySuite, type Suite } from "./helpers/suite";
+import { SUITE_PARAMS, deploySuite, expectBacked, poolOf, type Suite } from "./helpers/suite";
 import { buildEpoch, epochLeafHash, type BuiltEpoch, type ComputeEntry } from "../scripts/lib/epoch";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { IComputeRewards } from "../typechain-types";
@@ -20,6 +20,19 @@ const CHAIN_ID = 31_337n;
 const ONE_DAY_EMISSION = 4_560n * DG; // SPEC 2: the daily rate of days 0..1094
 const MAX_TOTAL_COMPUTE = 2n ** 120n - 1n;
 const HOUR = 3_600n;
+
+/*
+ * Pools of the fixtures, from the reference model (test/helpers/suite.ts, SPEC 4 "No windfalls"): a
+ * pool is the gross emission of its own days plus 1/90 of the rest of what is available (fresh
+ * release + carry); the rest stays in the carry. The reservation releases a day at its first second,
+ * so a daily epoch posted after it ends always finds the next day released too.
+ */
+/** Epoch 0 posted during day 1: days 0 and 1 released, its own day is day 0. */
+const POOL0 = poolOf(2n * ONE_DAY_EMISSION, ONE_DAY_EMISSION);
+const CARRY0 = 2n * ONE_DAY_EMISSION - POOL0;
+/** Epoch 1 posted during day 2: day 2 released, its own day is day 1. */
+const POOL1 = poolOf(CARRY0 + ONE_DAY_EMISSION, ONE_DAY_EMISSION);
+const CARRY1 = CARRY0 + ONE_DAY_EMISSION - POOL1;
 
 /* ===================== helpers ===================== */
 
@@ -73,22 +86,6 @@ async function snapshot(s: Suite, epochs: bigint[], validators: string[] = []) {
   };
 }
 
-/**
- * Invariant (header of ComputeRewards): with no stray DG, the distributor holds exactly what is
- * still owed: unposted release + carry + Σ over posted epochs (pool - spent).
- */
-async function expectBacked(s: Suite, epochs: bigint[], stray = 0n) {
-  const r = s.rewards;
-  let owed = (await s.reservation.totalReleased()) - (await r.accountedRelease()) + (await r.carry());
-  for (const e of epochs) {
-    const data = await r.getEpoch(e);
-    expect(data.spent <= data.pool, "spent <= pool").to.equal(true);
-    expect(data.settledCompute <= data.totalCompute, "settled <= total").to.equal(true);
-    owed += data.pool - data.spent;
-  }
-  expect(await s.token.balanceOf(await r.getAddress())).to.equal(owed + stray);
-}
-
 async function gasOf(tx: Promise<ContractTransactionResponse>): Promise<bigint> {
   const receipt = await (await tx).wait();
   return receipt!.gasUsed;
@@ -105,7 +102,7 @@ function calldataGas(data: string): bigint {
 
 const SPLIT = [50n, 30n, 20n];
 
-/** Epoch 0 (50/30/20) posted at the start of day 1: its pool is days 0 and 1. */
+/** Epoch 0 (50/30/20) posted at the start of day 1: days 0 and 1 released, pool POOL0, carry CARRY0. */
 async function epoch0Posted() {
   const s = await loadFixture(deploySuite);
   const [v1, v2, v3] = s.validators;
@@ -114,7 +111,7 @@ async function epoch0Posted() {
   return { s, built0, entries };
 }
 
-/** Epoch 0 active, then epoch 1 (50/30/20) posted during day 2: its pool is exactly day 2's emission. */
+/** Epoch 0 active, then epoch 1 (50/30/20) posted during day 2 (day 2 released): pool POOL1, carry CARRY1. */
 async function epoch1Active() {
   const { s, built0, entries } = await loadFixture(epoch0Posted);
   const built1 = await post(s, 1n, entries);
@@ -185,7 +182,7 @@ describe("ComputeRewards", function () {
   });
 
   describe("postRoot", function () {
-    it("fixes the first pool at the release so far (days 0 and 1) and stores the epoch", async function () {
+    it("fixes the first pool at its own day (day 0) + 1/90 of the rest released (day 1) and stores the epoch", async function () {
       const s = await loadFixture(deploySuite);
       const [v1] = s.validators;
       const built = await build(s, 0n, [{ validator: v1.address, compute: 7n }]);
@@ -194,20 +191,23 @@ describe("ComputeRewards", function () {
       const postedAt = s.genesis + DAY + 1n;
       await expect(tx)
         .to.emit(s.rewards, "RootPosted")
-        .withArgs(0n, built.root, 7n, 2n * ONE_DAY_EMISSION, postedAt + DAY);
+        .withArgs(0n, built.root, 7n, POOL0, postedAt + DAY);
+      // 4,560 DG + 4,560 / 90 DG: day 1, released a day ahead of the epoch, stays (mostly) in the carry.
+      expect(POOL0).to.equal(ONE_DAY_EMISSION + ONE_DAY_EMISSION / 90n);
       const data = await s.rewards.getEpoch(0n);
       expect([data.root, data.pool, data.totalCompute, data.spent, data.settledCompute, data.postedAt]).to.deep.equal([
         built.root,
-        2n * ONE_DAY_EMISSION,
+        POOL0,
         7n,
         0n,
         0n,
         postedAt,
       ]);
       expect(await s.rewards.accountedRelease()).to.equal(2n * ONE_DAY_EMISSION);
+      expect(await s.rewards.carry()).to.equal(CARRY0);
       expect(await s.rewards.nextEpoch()).to.equal(1n);
       expect(await s.rewards.activatesAt(0n)).to.equal(postedAt + DAY);
-      expect(await s.rewards.previewReward(0n, 7n)).to.equal(2n * ONE_DAY_EMISSION);
+      expect(await s.rewards.previewReward(0n, 7n)).to.equal(POOL0);
       await expectBacked(s, [0n]);
     });
 
@@ -216,14 +216,20 @@ describe("ComputeRewards", function () {
       const stray = 1_234n * DG;
       await s.token.transfer(await s.rewards.getAddress(), stray);
       await post(s, 0n, [{ validator: s.validators[0].address, compute: 1n }]);
-      expect((await s.rewards.getEpoch(0n)).pool).to.equal(2n * ONE_DAY_EMISSION);
+      expect((await s.rewards.getEpoch(0n)).pool).to.equal(POOL0);
+      expect(await s.rewards.carry()).to.equal(CARRY0);
       await expectBacked(s, [0n], stray);
     });
 
-    it("gaps are allowed: a skipped epoch's emission flows into the next posted pool", async function () {
+    it("gaps are allowed: a skipped epoch's emission flows into the carry, 1/90 of it into the next posted pool", async function () {
       const { s } = await loadFixture(epoch0Posted);
       await post(s, 3n, [{ validator: s.validators[0].address, compute: 1n }]); // during day 4
-      expect((await s.rewards.getEpoch(3n)).pool).to.equal(3n * ONE_DAY_EMISSION); // days 2, 3, 4
+      // Days 2, 3, 4 released; epoch 3 owns day 3; days 2 and 4 join the carry, of which it takes 1/90.
+      const available = CARRY0 + 3n * ONE_DAY_EMISSION;
+      const pool = ONE_DAY_EMISSION + (available - ONE_DAY_EMISSION) / 90n;
+      expect((await s.rewards.getEpoch(3n)).pool).to.equal(pool);
+      expect(await s.rewards.carry()).to.equal(available - pool);
+      await expectBacked(s, [0n, 3n]);
       expect(await s.rewards.nextEpoch()).to.equal(4n);
       expect((await s.rewards.getEpoch(1n)).root).to.equal(ZeroHash);
     });
@@ -330,12 +336,14 @@ describe("ComputeRewards", function () {
   });
 
   describe("proportional split (exact in wei)", function () {
-    it("50/30/20 over exactly one day's emission (epoch 1, posted during day 2)", async function () {
+    it("50/30/20 of epoch 1's pool (its own day + 1/90 of the carry, posted during day 2)", async function () {
       const { s, built1 } = await loadFixture(epoch1Active);
       // The reservation releases a day's emission when the day starts: epoch 0, posted in day 1,
-      // took days 0 and 1; epoch 1, posted in day 2, takes day 2 alone.
-      expect((await s.rewards.getEpoch(1n)).pool).to.equal(ONE_DAY_EMISSION);
-      const expected = [2_280n * DG, 1_368n * DG, 912n * DG];
+      // found days 0 and 1 and kept most of day 1 in the carry; epoch 1, posted in day 2, owns day 1
+      // and takes 1/90 of the carry (day 2 released + what epoch 0 left).
+      expect((await s.rewards.getEpoch(1n)).pool).to.equal(POOL1);
+      expect(POOL1).to.equal(ONE_DAY_EMISSION + CARRY0 / 90n);
+      const expected = [50n, 30n, 20n].map((c) => (POOL1 * c) / 100n);
       for (const [i, v] of s.validators.entries()) {
         const claim = claimOf(built1, 1n, v.address);
         expect(await s.rewards.previewReward(1n, claim.compute)).to.equal(expected[i]);
@@ -343,8 +351,10 @@ describe("ComputeRewards", function () {
         await expect(tx).to.emit(s.rewards, "RewardClaimed").withArgs(1n, v.address, expected[i]);
         await expect(tx).to.changeTokenBalances(s.token, [v, s.rewards], [expected[i], -expected[i]]);
       }
+      // The last claim settled the epoch: its rounding dust joined the carry.
       const data = await s.rewards.getEpoch(1n);
-      expect([data.spent, data.settledCompute]).to.deep.equal([ONE_DAY_EMISSION, 100n]);
+      expect([data.spent, data.settledCompute]).to.deep.equal([POOL1, 100n]);
+      expect(await s.rewards.carry()).to.equal(CARRY1 + POOL1 - expected[0] - expected[1] - expected[2]);
       await expectBacked(s, [0n, 1n]);
     });
 
@@ -357,8 +367,8 @@ describe("ComputeRewards", function () {
         { validator: v2.address, compute: total - 1n },
       ]);
       await activate(s, 1n);
-      const small = (ONE_DAY_EMISSION * 1n) / total; // 4,560 DG / 10^9 = 4.56e12 wei
-      expect(small).to.equal(4_560_000_000_000n);
+      const small = (POOL1 * 1n) / total; // about 4,610 DG / 10^9 = 4.61e12 wei
+      expect(small).to.equal(4_610_103_703_703n);
       await expect(s.rewards.connect(v1).claim([claimOf(built, 1n, v1.address)])).to.changeTokenBalance(
         s.token,
         v1,
@@ -367,7 +377,7 @@ describe("ComputeRewards", function () {
       await expect(s.rewards.connect(v2).claim([claimOf(built, 1n, v2.address)])).to.changeTokenBalance(
         s.token,
         v2,
-        (ONE_DAY_EMISSION * (total - 1n)) / total,
+        (POOL1 * (total - 1n)) / total,
       );
       await expectBacked(s, [0n, 1n]);
     });
@@ -380,14 +390,14 @@ describe("ComputeRewards", function () {
       await activate(s, 1n);
       const tx = await s.rewards.connect(v1).claim([claimOf(built, 1n, v1.address)]);
       await expect(tx).to.emit(s.rewards, "EpochSettled").withArgs(1n, 0n);
-      await expect(tx).to.changeTokenBalance(s.token, v1, ONE_DAY_EMISSION);
+      await expect(tx).to.changeTokenBalance(s.token, v1, POOL1);
       await expectBacked(s, [0n, 1n]);
     });
   });
 
   describe("a wrong root whose leaves sum above the total", function () {
     it("claims stop at the epoch's pool; other epochs and the carry are untouched", async function () {
-      const { s, built0 } = await loadFixture(epoch0Posted); // epoch 0: pool 9,120 DG, nobody claims
+      const { s, built0 } = await loadFixture(epoch0Posted); // epoch 0: pool POOL0, nobody claims
       const [v1, v2, v3] = s.validators;
       // The leaves say 60 + 60 + 30 = 150 but the oracle posts a total of 100.
       const built = await post(
@@ -401,16 +411,16 @@ describe("ComputeRewards", function () {
         100n,
       );
       await activate(s, 1n);
-      const pool = ONE_DAY_EMISSION;
+      const pool = POOL1;
       await expect(s.rewards.connect(v1).claim([claimOf(built, 1n, v1.address)])).to.changeTokenBalance(
         s.token,
         v1,
         (pool * 60n) / 100n,
       );
-      // v2 would get 60% but only 40% is left; its compute settles the epoch (capped at the total).
+      // v2 would get 60% but only the rest (about 40%) is left; its compute settles the epoch (capped at the total).
       const tx2 = await s.rewards.connect(v2).claim([claimOf(built, 1n, v2.address)]);
       await expect(tx2).to.emit(s.rewards, "EpochSettled").withArgs(1n, 0n);
-      await expect(tx2).to.changeTokenBalance(s.token, v2, (pool * 40n) / 100n);
+      await expect(tx2).to.changeTokenBalance(s.token, v2, pool - (pool * 60n) / 100n);
       // v3 gets nothing, and no transfer happens.
       const tx3 = await s.rewards.connect(v3).claim([claimOf(built, 1n, v3.address)]);
       await expect(tx3).to.emit(s.rewards, "RewardClaimed").withArgs(1n, v3.address, 0n);
@@ -418,13 +428,13 @@ describe("ComputeRewards", function () {
       const data = await s.rewards.getEpoch(1n);
       expect([data.spent, data.settledCompute]).to.deep.equal([pool, 100n]);
       expect((await s.rewards.getEpoch(0n)).spent).to.equal(0n);
-      expect(await s.rewards.carry()).to.equal(0n);
+      expect(await s.rewards.carry()).to.equal(CARRY1); // no dust: v1 and v2 took the whole pool
       await expectBacked(s, [0n, 1n]);
       // Epoch 0 still pays in full.
       await expect(s.rewards.connect(v1).claim([claimOf(built0, 0n, v1.address)])).to.changeTokenBalance(
         s.token,
         v1,
-        (2n * ONE_DAY_EMISSION * 50n) / 100n,
+        (POOL0 * 50n) / 100n,
       );
       await expectBacked(s, [0n, 1n]);
     });
@@ -442,11 +452,11 @@ describe("ComputeRewards", function () {
         10n,
       );
       await activate(s, 1n);
-      expect(await s.rewards.previewReward(1n, 2n ** 100n)).to.equal(ONE_DAY_EMISSION);
+      expect(await s.rewards.previewReward(1n, 2n ** 100n)).to.equal(POOL1);
       await expect(s.rewards.connect(v1).claim([claimOf(built, 1n, v1.address)])).to.changeTokenBalance(
         s.token,
         v1,
-        ONE_DAY_EMISSION,
+        POOL1,
       );
       await expect(s.rewards.connect(v2).claim([claimOf(built, 1n, v2.address)])).to.changeTokenBalance(
         s.token,
@@ -474,14 +484,14 @@ describe("ComputeRewards", function () {
       await expect(s.rewards.connect(v1).claimEpoch(1n, first.compute, first.proof)).to.changeTokenBalance(
         s.token,
         v1,
-        ONE_DAY_EMISSION,
+        POOL1,
       );
       const { compute, proof } = built.proofs[v2.address];
       const tx = s.rewards.connect(v2).claimEpoch(1n, compute, proof);
       await expect(tx).to.emit(s.rewards, "RewardClaimed").withArgs(1n, v2.address, 0n);
       await expect(tx).not.to.emit(s.token, "Transfer");
       expect(await s.rewards.isSettled(1n, v2.address)).to.equal(true);
-      expect((await s.rewards.getEpoch(1n)).spent).to.equal(ONE_DAY_EMISSION);
+      expect((await s.rewards.getEpoch(1n)).spent).to.equal(POOL1);
       await expectBacked(s, [0n, 1n]);
     });
   });
@@ -490,15 +500,17 @@ describe("ComputeRewards", function () {
     it("during the window: the pool goes to the carry and the epoch is posted again", async function () {
       const { s, entries } = await loadFixture(epoch0Posted);
       const r = s.rewards;
-      const pool = 2n * ONE_DAY_EMISSION;
+      const pool = POOL0;
       const root = (await r.getEpoch(0n)).root;
       await expect(r.connect(s.guardian).revokeRoot(0n)).to.emit(r, "RootRevoked").withArgs(0n, root, pool);
-      expect(await r.carry()).to.equal(pool);
+      expect(await r.carry()).to.equal(CARRY0 + pool); // days 0 and 1, all in the carry
+      expect(CARRY0 + pool).to.equal(2n * ONE_DAY_EMISSION);
       expect(await r.nextEpoch()).to.equal(0n);
       expect((await r.getEpoch(0n)).root).to.equal(ZeroHash);
       await expect(r.activatesAt(0n)).to.be.revertedWithCustomError(r, "ComputeRewardsUnknownEpoch").withArgs(0n);
       await expectBacked(s, [0n]);
-      // Re-submitted at once (no pending root any more), same day: same pool, from the carry.
+      // Re-submitted at once (no pending root any more), same day: the same days 0 and 1 available, so
+      // the same pool (day 0 + 1/90 of day 1), from the carry.
       const fixed = await build(
         s,
         0n,
@@ -506,18 +518,22 @@ describe("ComputeRewards", function () {
       );
       await r.connect(s.oracle).postRoot(0n, fixed.root, fixed.totalCompute);
       expect((await r.getEpoch(0n)).pool).to.equal(pool);
-      expect(await r.carry()).to.equal(0n);
+      expect(await r.carry()).to.equal(CARRY0);
       await activate(s, 0n);
       const [v1] = s.validators;
       await expect(r.connect(v1).claim([claimOf(fixed, 0n, v1.address)])).to.changeTokenBalance(s.token, v1, pool / 2n);
       await expectBacked(s, [0n]);
     });
 
-    it("the revoked epoch's pool may also go to a later epoch", async function () {
+    it("the revoked epoch's pool may also go to a later epoch, through the carry: 1/90 of it at a time", async function () {
       const { s } = await loadFixture(epoch0Posted);
       await s.rewards.connect(s.guardian).revokeRoot(0n);
       await post(s, 1n, [{ validator: s.validators[0].address, compute: 1n }]); // during day 2
-      expect((await s.rewards.getEpoch(1n)).pool).to.equal(3n * ONE_DAY_EMISSION);
+      // Days 0, 1, 2 available; epoch 1 owns day 1 and takes 1/90 of days 0 and 2, not all of them.
+      const pool = poolOf(3n * ONE_DAY_EMISSION, ONE_DAY_EMISSION);
+      expect(pool).to.equal(ONE_DAY_EMISSION + (2n * ONE_DAY_EMISSION) / 90n);
+      expect((await s.rewards.getEpoch(1n)).pool).to.equal(pool);
+      expect(await s.rewards.carry()).to.equal(3n * ONE_DAY_EMISSION - pool);
       await expectBacked(s, [0n, 1n]);
     });
 
@@ -635,7 +651,8 @@ describe("ComputeRewards", function () {
         ]);
         await activate(s, 2n);
         const expected = await s.rewards.previewReward(2n, 40n);
-        expect(expected).to.equal((ONE_DAY_EMISSION * 40n) / 100n);
+        // Epoch 2, posted during day 3: its own day + 1/90 of the carry.
+        expect(expected).to.equal((poolOf(CARRY1 + ONE_DAY_EMISSION, ONE_DAY_EMISSION) * 40n) / 100n);
         const viaList = s.rewards.connect(v1).claim([claimOf(built2, 2n, v1.address)]);
         await expect(viaList).to.changeTokenBalances(s.token, [v1, s.rewards], [expected, -expected]);
         const { compute, proof } = built2.proofs[v2.address];
@@ -687,7 +704,7 @@ describe("ComputeRewards", function () {
       const [v1] = s.validators;
       await expect(
         s.rewards.connect(s.outsider).claimFor(v1.address, [claimOf(built1, 1n, v1.address)]),
-      ).to.changeTokenBalances(s.token, [v1, s.outsider], [2_280n * DG, 0n]);
+      ).to.changeTokenBalances(s.token, [v1, s.outsider], [(POOL1 * 50n) / 100n, 0n]);
     });
 
     it("a multi-epoch claim equals the sum of single claims, in one transfer", async function () {
@@ -719,10 +736,10 @@ describe("ComputeRewards", function () {
       }
       expect(single).to.equal(expected);
       expect((await s.token.balanceOf(v1.address)) - (await s.token.balanceOf(v2.address))).to.equal(0n);
-      // Pools: epoch 0 = days 0,1; epochs 1, 2 = one day each; shares 7/27, 8/29, 9/31 rounded down.
-      expect(expected).to.equal(
-        (2n * ONE_DAY_EMISSION * 7n) / 27n + (ONE_DAY_EMISSION * 8n) / 29n + (ONE_DAY_EMISSION * 9n) / 31n,
-      );
+      // Pools: each epoch's own day + 1/90 of the carry (one day released ahead at each posting);
+      // shares 7/27, 8/29, 9/31 rounded down.
+      const POOL2 = poolOf(CARRY1 + ONE_DAY_EMISSION, ONE_DAY_EMISSION);
+      expect(expected).to.equal((POOL0 * 7n) / 27n + (POOL1 * 8n) / 29n + (POOL2 * 9n) / 31n);
       await expectBacked(s, [0n, 1n, 2n]);
     });
   });
@@ -752,13 +769,13 @@ describe("ComputeRewards", function () {
       await expect(s.rewards.connect(s.late).claim([claimOf(built1, 1n, s.late.address)])).to.changeTokenBalance(
         s.token,
         s.late,
-        ONE_DAY_EMISSION / 2n,
+        POOL1 / 2n,
       );
       // Its unclaimable share of epoch 0 can be forfeited into the carry.
       await expect(s.rewards.forfeit(0n, s.late.address, 1n, built0.proofs[s.late.address].proof))
         .to.emit(s.rewards, "RewardForfeited")
-        .withArgs(0n, s.late.address, 1n, ONE_DAY_EMISSION);
-      expect(await s.rewards.carry()).to.equal(ONE_DAY_EMISSION);
+        .withArgs(0n, s.late.address, 1n, POOL0 / 2n);
+      expect(await s.rewards.carry()).to.equal(CARRY1 + POOL0 / 2n);
       await expectBacked(s, [0n, 1n]);
     });
 
@@ -771,7 +788,7 @@ describe("ComputeRewards", function () {
         .withArgs(0n, s.outsider.address, 0n, 0n);
     });
 
-    it("a validator expelled during the epoch cannot claim it; forfeit rolls its reward into the next pool", async function () {
+    it("a validator expelled during the epoch cannot claim it; forfeit rolls its reward into the carry, 1/90 into the next pool", async function () {
       const { s, entries } = await loadFixture(epoch0Posted);
       const [v1, , v3] = s.validators;
       // During epoch 1 (epoch 0 was just posted): v3 is slashed below the minimum and expelled.
@@ -790,17 +807,20 @@ describe("ComputeRewards", function () {
         .withArgs(1n, v3.address, admittedAt, leftAt);
       expect(await snapshot(s, [0n, 1n], [v3.address])).to.deep.equal(before);
 
-      const share = (ONE_DAY_EMISSION * 20n) / 100n; // 912 DG
+      const share = (POOL1 * 20n) / 100n; // about 922 DG
       await expect(s.rewards.connect(s.outsider).forfeit(1n, v3.address, 20n, claim.proof))
         .to.emit(s.rewards, "RewardForfeited")
         .withArgs(1n, v3.address, 20n, share);
-      expect(await s.rewards.carry()).to.equal(share);
+      expect(await s.rewards.carry()).to.equal(CARRY1 + share);
       expect(await s.rewards.isSettled(1n, v3.address)).to.equal(true);
       await expectBacked(s, [0n, 1n]);
-      // The next posted pool = one day's release + the forfeit.
+      // The next posted pool (during day 3) = its own day + 1/90 of the carry, forfeit included.
       await post(s, 2n, [{ validator: v1.address, compute: 1n }]);
-      expect((await s.rewards.getEpoch(2n)).pool).to.equal(ONE_DAY_EMISSION + share);
-      expect(await s.rewards.carry()).to.equal(0n);
+      const available = CARRY1 + share + ONE_DAY_EMISSION;
+      const pool2 = poolOf(available, ONE_DAY_EMISSION);
+      expect(pool2).to.equal(ONE_DAY_EMISSION + (CARRY1 + share) / 90n);
+      expect((await s.rewards.getEpoch(2n)).pool).to.equal(pool2);
+      expect(await s.rewards.carry()).to.equal(available - pool2);
       await expectBacked(s, [0n, 1n, 2n]);
     });
 
@@ -1030,12 +1050,16 @@ describe("ComputeRewards", function () {
           .withArgs(8n, v3.address, admittedAt, leftAt);
       }
       expect(await s.token.balanceOf(v3.address)).to.equal(v3Balance);
-      // Anyone (here an outsider) forfeits its half into the carry; v1's half is untouched.
-      const pool = (await s.rewards.getEpoch(8n)).pool;
+      // Anyone (here an outsider) forfeits its half into the carry; v1's half is untouched. Epoch 8,
+      // the first posted (during day 9), found days 0..9: its own day 8 + 1/90 of the 9 others.
+      const pool = poolOf(10n * ONE_DAY_EMISSION, ONE_DAY_EMISSION);
+      expect((await s.rewards.getEpoch(8n)).pool).to.equal(pool);
+      const carry = 10n * ONE_DAY_EMISSION - pool;
+      expect(await s.rewards.carry()).to.equal(carry);
       await expect(s.rewards.connect(s.outsider).forfeit(8n, v3.address, compute, proof))
         .to.emit(s.rewards, "RewardForfeited")
         .withArgs(8n, v3.address, 1n, pool / 2n);
-      expect(await s.rewards.carry()).to.equal(pool / 2n);
+      expect(await s.rewards.carry()).to.equal(carry + pool / 2n);
       await expect(s.rewards.connect(v1).claimEpoch(8n, 1n, built.proofs[v1.address].proof)).to.changeTokenBalance(
         s.token,
         v1,
@@ -1102,31 +1126,33 @@ describe("ComputeRewards", function () {
   });
 
   describe("rounding dust", function () {
-    it("moves to the carry once all the compute is settled, and rolls into the next pool", async function () {
+    it("moves to the carry once all the compute is settled, and flows back through it (1/90 a posting)", async function () {
       const { s } = await loadFixture(epoch0Posted);
       const [v1, v2, v3] = s.validators;
-      const computes = [7n, 11n, 13n]; // total 31: 4,560 DG does not divide
+      const computes = [7n, 13n, 17n]; // total 37: the shares of POOL1 leave 2 wei of dust
       const built = await post(
         s,
         1n,
         s.validators.map((v, i) => ({ validator: v.address, compute: computes[i] })),
       );
       await activate(s, 1n);
-      const shares = computes.map((c) => (ONE_DAY_EMISSION * c) / 31n);
-      const dust = ONE_DAY_EMISSION - shares[0] - shares[1] - shares[2];
-      expect(dust > 0n).to.equal(true);
+      const shares = computes.map((c) => (POOL1 * c) / 37n);
+      const dust = POOL1 - shares[0] - shares[1] - shares[2];
+      expect(dust).to.equal(2n);
       await s.rewards.connect(v1).claim([claimOf(built, 1n, v1.address)]);
       await s.rewards.connect(v2).claim([claimOf(built, 1n, v2.address)]);
-      expect(await s.rewards.carry()).to.equal(0n);
+      expect(await s.rewards.carry()).to.equal(CARRY1);
       const tx = await s.rewards.connect(v3).claim([claimOf(built, 1n, v3.address)]);
       await expect(tx).to.emit(s.rewards, "EpochSettled").withArgs(1n, dust);
       await expect(tx).to.changeTokenBalance(s.token, v3, shares[2]);
-      expect(await s.rewards.carry()).to.equal(dust);
+      expect(await s.rewards.carry()).to.equal(CARRY1 + dust);
       const data = await s.rewards.getEpoch(1n);
-      expect([data.spent, data.settledCompute]).to.deep.equal([ONE_DAY_EMISSION, 31n]);
+      expect([data.spent, data.settledCompute]).to.deep.equal([POOL1, 37n]);
       await expectBacked(s, [0n, 1n]);
-      await post(s, 2n, [{ validator: v1.address, compute: 1n }]);
-      expect((await s.rewards.getEpoch(2n)).pool).to.equal(ONE_DAY_EMISSION + dust);
+      await post(s, 2n, [{ validator: v1.address, compute: 1n }]); // during day 3
+      const available = CARRY1 + dust + ONE_DAY_EMISSION;
+      expect((await s.rewards.getEpoch(2n)).pool).to.equal(ONE_DAY_EMISSION + (CARRY1 + dust) / 90n);
+      expect(await s.rewards.carry()).to.equal(available - poolOf(available, ONE_DAY_EMISSION));
       await expectBacked(s, [0n, 1n, 2n]);
     });
   });

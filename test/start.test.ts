@@ -10,7 +10,7 @@ import { ethers } from "hardhat";
 import { runLifecycle, type LifecycleSummary } from "../scripts/lib/lifecycle";
 import { dg, renderReport } from "../scripts/start";
 import { runHardhat } from "./helpers/node";
-import { REAL_BUILD } from "./helpers/fixtures";
+import { REAL_BUILD, scheduleAfterDay } from "./helpers/fixtures";
 
 const DG = 10n ** 18n;
 
@@ -33,6 +33,21 @@ describe("npm start: the whole life cycle", function () {
       expect(c.paid, c.name).to.equal((pool * c.compute) / totalCompute);
       expect(await rewards.isSettled(epoch, c.address)).to.equal(true);
     }
+  });
+
+  it("the first pool is its own day + 1/90 of the rest released since day 0; the rest stays in the carry (no windfall)", async () => {
+    const rewards = await ethers.getContractAt("ComputeRewards", summary.addresses.ComputeRewards);
+    const { epoch, pool, available, own, carry } = summary.epoch;
+    // Daily epochs from the release start: epoch `epoch` is schedule day `epoch`, after the first halving.
+    expect(own).to.equal(scheduleAfterDay(epoch) - scheduleAfterDay(epoch - 1n));
+    expect(own).to.equal(2_280n * DG);
+    // The first posting found everything released so far (no carry before it).
+    expect(available).to.equal(await rewards.accountedRelease());
+    expect(pool).to.equal(own + (available - own) / 90n);
+    expect(carry).to.equal(available - pool);
+    // The old rule paid all of it (over 5 million DG, three years of release) to this one report.
+    expect(available > 5_000_000n * DG).to.equal(true);
+    expect(pool < available / 80n).to.equal(true);
   });
 
   it("the vote's 20% burn shrinks the supply by exactly the burned part of the next release", async () => {
@@ -135,6 +150,8 @@ describe("npm start: the whole life cycle", function () {
   it("prints these exact amounts, and no mismatch", () => {
     const report = renderReport(summary);
     for (const claim of summary.epoch.claims) expect(report).to.include(dg(claim.paid));
+    for (const amount of [summary.epoch.pool, summary.epoch.own, summary.epoch.carry])
+      expect(report).to.include(dg(amount));
     expect(report).to.include(dg(summary.check.slashed));
     expect(report).to.include("166.666666666666666666 DG");
     expect(report).to.include(dg(summary.burnRelease.burned));

@@ -48,6 +48,12 @@ export interface LifecycleSummary {
   epoch: {
     epoch: bigint;
     pool: bigint;
+    /** What the posting found: released to the distributor since day 0 (the first posting, no carry before). */
+    available: bigint;
+    /** The schedule's gross emission of the epoch's own day, the pool's bound before 1/90 of the rest. */
+    own: bigint;
+    /** What stayed in the carry after the posting: `available - pool`, for later epochs (SPEC 4, no windfalls). */
+    carry: bigint;
     totalCompute: bigint;
     reportFile: string;
     claims: { name: string; address: string; compute: bigint; paid: bigint }[];
@@ -297,6 +303,11 @@ export async function runLifecycle(options: LifecycleOptions): Promise<Lifecycle
     entries: readComputeReport(reportFile),
   });
   await (await rewards.connect(oracle).postRoot(epoch, built.root, built.totalCompute)).wait();
+  const carryAfterPosting = await rewards.carry();
+  const epochStart = await rewards.epochStart(epoch);
+  const ownEmission =
+    (await reservation.emittedBy(epochStart + (await rewards.epochDuration()) - 1n)) -
+    (await reservation.emittedBy(epochStart - 1n));
   await setTime(await rewards.activatesAt(epoch));
   const claims: LifecycleSummary["epoch"]["claims"] = [];
   for (const name of ["A", "B", "C"] as const) {
@@ -383,7 +394,16 @@ export async function runLifecycle(options: LifecycleOptions): Promise<Lifecycle
     vote: voteSummary,
     burnRelease,
     stakes,
-    epoch: { epoch, pool: epochData.pool, totalCompute: built.totalCompute, reportFile, claims },
+    epoch: {
+      epoch,
+      pool: epochData.pool,
+      available: epochData.pool + carryAfterPosting,
+      own: ownEmission,
+      carry: carryAfterPosting,
+      totalCompute: built.totalCompute,
+      reportFile,
+      claims,
+    },
     check,
     unbondedCheck,
     saltDir,
