@@ -4,6 +4,7 @@ pragma solidity 0.8.28;
 import {DataGen} from "../../contracts/token/DataGen.sol";
 import {MiningReservation} from "../../contracts/emission/MiningReservation.sol";
 import {InflationVote} from "../../contracts/governance/InflationVote.sol";
+import {IInflationVote} from "../../contracts/interfaces/IInflationVote.sol";
 import {ValidatorStaking} from "../../contracts/staking/ValidatorStaking.sol";
 import {IValidatorStaking} from "../../contracts/interfaces/IValidatorStaking.sol";
 import {ComputeRewards} from "../../contracts/rewards/ComputeRewards.sol";
@@ -15,6 +16,7 @@ import {SuiteModel} from "./suite/SuiteModel.sol";
 import {ValidatorHandler} from "./suite/ValidatorHandler.sol";
 import {CheckHandler} from "./suite/CheckHandler.sol";
 import {RewardsHandler} from "./suite/RewardsHandler.sol";
+import {VoteHandler} from "./suite/VoteHandler.sol";
 
 /**
  * @title SuiteInvariantTest
@@ -29,7 +31,7 @@ import {RewardsHandler} from "./suite/RewardsHandler.sol";
  * (every open check can be finalized and every exposure closes, every unbonding validator can then
  * withdraw: tried inside a state snapshot, reverted afterwards).
  *
- * InflationVote is deployed by {_deployInflationVote} only (no vote actors yet).
+ * InflationVote's actors are in {VoteHandler}: proposers, backers, voters, settlers, withdrawers.
  */
 contract SuiteInvariantTest is Test {
     // deploy/modules/Core.ts
@@ -69,6 +71,7 @@ contract SuiteInvariantTest is Test {
     ValidatorHandler internal validators;
     CheckHandler internal checks;
     RewardsHandler internal distributor;
+    VoteHandler internal votes;
 
     function setUp() public {
         // Deployed the day before the schedule starts (time jumps cover later deployments).
@@ -126,6 +129,7 @@ contract SuiteInvariantTest is Test {
         validators = new ValidatorHandler(model);
         checks = new CheckHandler(model, crossCheck, deployer);
         distributor = new RewardsHandler(model, rewards, deployer, deployer);
+        votes = new VoteHandler(model, InflationVote(inflationVote));
 
         for (uint256 i = 0; i < model.ACTORS(); ++i) {
             address a = model.actor(i); // read before the prank
@@ -157,7 +161,7 @@ contract SuiteInvariantTest is Test {
         targetSelector(address(validators), v);
         targetContract(address(validators));
 
-        bytes4[] memory c = new bytes4[](8);
+        bytes4[] memory c = new bytes4[](9);
         c[0] = CheckHandler.open.selector;
         c[1] = CheckHandler.attack.selector;
         c[2] = CheckHandler.draw.selector;
@@ -166,6 +170,7 @@ contract SuiteInvariantTest is Test {
         c[5] = CheckHandler.reveal.selector;
         c[6] = CheckHandler.finalize.selector;
         c[7] = CheckHandler.open.selector; // opens twice as often: checks are the richest part
+        c[8] = CheckHandler.play.selector; // whole scripted rounds: every verdict of SPEC 6 (see play)
         targetSelector(address(checks), c);
         targetContract(address(checks));
 
@@ -176,6 +181,18 @@ contract SuiteInvariantTest is Test {
         r[3] = RewardsHandler.settle.selector;
         targetSelector(address(distributor), r);
         targetContract(address(distributor));
+
+        bytes4[] memory g = new bytes4[](8);
+        g[0] = VoteHandler.propose.selector;
+        g[1] = VoteHandler.back.selector;
+        g[2] = VoteHandler.back.selector; // pools fill twice as often as proposals appear
+        g[3] = VoteHandler.leave.selector;
+        g[4] = VoteHandler.lock.selector;
+        g[5] = VoteHandler.settle.selector;
+        g[6] = VoteHandler.withdraw.selector;
+        g[7] = VoteHandler.wait.selector;
+        targetSelector(address(votes), g);
+        targetContract(address(votes));
     }
 
     function _labels() private {
@@ -220,6 +237,43 @@ contract SuiteInvariantTest is Test {
     }
 
     /**
+     * @notice Every verdict of SPEC 6 is reachable through the campaign's own actions: from the deployed
+     * suite, checks opened by the coordinator (honest or lying receipts, fuzzed pairing and users) and
+     * played by {CheckHandler.play} with each scripted profile reach Invalid, Pass, CheckerSlashed,
+     * TieDecided (a tie, then a fifth who joins the receipt), PairedSlashed and Inconclusive (three
+     * different answers; and a tie whose fifth answers alone), each as the model predicts.
+     */
+    /// forge-config: default.fuzz.runs = 20
+    /// forge-config: ci.fuzz.runs = 100
+    /// forge-config: deep.fuzz.runs = 1000
+    function testFuzz_everyVerdictReachable(uint256 seed) public {
+        uint8[8] memory profiles = [0, 1, 2, 3, 4, 5, 5, 0];
+        for (uint256 t = 0; t < 7; ++t) {
+            uint256 r = uint256(keccak256(abi.encode(seed, t)));
+            checks.open(r, r >> 16, (r >> 32) % 2 == 0, 0, true);
+            assertEq(checks.liveCount(), 1, "one live check");
+            checks.play(0, profiles[t]);
+            // A tie: the fifth joins the receipt (TieDecided) the first time, answers alone the second.
+            if (checks.liveCount() == 1) checks.play(0, t == 5 ? 0 : 1 << 8);
+            assertEq(checks.liveCount(), 0, "the round ended");
+        }
+        assertEq(bytes(model.violation()).length, 0, model.violation());
+        string[7] memory names = [
+            "",
+            "Invalid",
+            "Pass",
+            "CheckerSlashed",
+            "TieDecided",
+            "PairedSlashed",
+            "Inconclusive"
+        ];
+        for (uint256 v = 1; v <= 6; ++v) {
+            uint256 n = model.calls(bytes32(uint256(bytes32("verdict0")) + (v << 192)));
+            assertGe(n, 1, string.concat("verdict not reached: ", names[v]));
+        }
+    }
+
+    /**
      * @notice DG conserved; release within the schedule; escrow == totalStaked == the model; CrossCheck
      * empty; no epoch above its pool and the distributor covering what it owes; the active set and its
      * order as the model replays them; every expectation of the handlers held.
@@ -232,6 +286,7 @@ contract SuiteInvariantTest is Test {
         _schedule();
         _escrow();
         _distributor();
+        _vote();
     }
 
     /// @notice Liveness: from any reachable state every open check can be driven to Finalized with all its
@@ -241,6 +296,7 @@ contract SuiteInvariantTest is Test {
     function invariant_liveness() public {
         uint256 id = vmx.snapshotState();
         checks.probeLiveness();
+        votes.probeLiveness();
         vmx.revertToState(id);
     }
 
@@ -304,5 +360,84 @@ contract SuiteInvariantTest is Test {
             rewards.carry() + unreleased + owedByEpochs,
             "distributor balance == carry + unaccounted releases + unspent pools"
         );
+    }
+
+    /**
+     * @notice SPEC 3: the vote holds exactly the positions and deposits it owes (the model's and the sum of
+     * its own positions); every lock counted once; at most one vote running; the queue a consistent FIFO
+     * list equal to the model's; the reservation's rate the one the last passed vote set.
+     */
+    function _vote() private view {
+        InflationVote v = InflationVote(inflationVote);
+        uint256 balance = token.balanceOf(inflationVote);
+        assertEq(
+            balance,
+            votes.ghostOwedPositions() + votes.ghostHeldDeposits(),
+            "vote: balance == owed positions + held deposits"
+        );
+        uint256 n = v.proposalCount();
+        assertEq(n, votes.proposals(), "vote: proposal count");
+        uint256 held;
+        uint256 running;
+        uint256 queued;
+        uint256 actors = model.ACTORS();
+        for (uint256 id = 1; id <= n; ++id) {
+            IInflationVote.Proposal memory p = v.getProposal(id);
+            VoteHandler.P memory g = votes.proposal(id);
+            uint8 status = uint8(v.statusOf(id));
+            assertEq(status, votes.statusOf(id), "vote: status differs from the model");
+            assertEq(p.deposit, g.deposit, "vote: deposit held differs from the model");
+            assertEq(p.forVotes, g.forVotes, "vote: forVotes");
+            assertEq(p.againstVotes, g.againstVotes, "vote: againstVotes");
+            assertEq(p.pooled, g.pooled, "vote: pooled");
+            held += p.deposit;
+            if (status == uint8(IInflationVote.Status.Voting)) ++running;
+            if (status == uint8(IInflationVote.Status.Queued)) ++queued;
+            uint256 locked;
+            uint256 ghostLocked;
+            for (uint256 k = 0; k < actors; ++k) {
+                address a = model.actor(k);
+                IInflationVote.Position memory r = v.positionOf(id, a);
+                VoteHandler.Pos memory m = votes.position(id, a);
+                assertEq(r.backed, m.backed, "vote: backed position differs from the model");
+                assertEq(r.locked, m.locked, "vote: locked position differs from the model");
+                held += uint256(r.backed) + r.locked;
+                locked += r.locked;
+                ghostLocked += m.locked;
+            }
+            // Until its voters withdraw, a vote's tally is exactly what is locked in it: each DG counts once.
+            if (status == uint8(IInflationVote.Status.Voting)) {
+                assertEq(uint256(p.forVotes) + p.againstVotes, locked, "vote: for + against != sum locked");
+            }
+            assertLe(locked, uint256(p.forVotes) + p.againstVotes, "vote: more locked than counted");
+            if (status == uint8(IInflationVote.Status.Pooling) || status == uint8(IInflationVote.Status.Queued)) {
+                assertEq(uint256(p.forVotes) + p.againstVotes, 0, "vote: votes before the vote opened");
+            }
+            assertEq(locked, ghostLocked, "vote: locked");
+        }
+        assertEq(held, balance, "vote: balance == sum of its own positions and deposits");
+        assertLe(running, 1, "vote: more than one vote running");
+        assertEq(v.activeProposal(), votes.ghostActive(), "vote: active proposal");
+        if (running == 1) {
+            assertEq(
+                uint8(v.statusOf(v.activeProposal())),
+                uint8(IInflationVote.Status.Voting),
+                "vote: active not Voting"
+            );
+        } else {
+            assertEq(v.activeProposal(), 0, "vote: an active proposal that is not Voting");
+        }
+        // The queue: walked from its head, exactly the Queued proposals, in the model's FIFO order.
+        uint256[] memory q = votes.queue();
+        assertEq(v.queueLength(), q.length, "vote: queue length");
+        assertEq(queued, q.length, "vote: Queued proposals != queue length");
+        if (q.length != 0) assertTrue(running == 1, "vote: a queue with no vote running");
+        uint256 cursor = v.nextQueued(0);
+        for (uint256 k = 0; k < q.length; ++k) {
+            assertEq(cursor, q[k], "vote: queue order differs from the FIFO model");
+            cursor = v.nextQueued(cursor);
+        }
+        assertEq(cursor, 0, "vote: queue longer than its length");
+        assertEq(reservation.burnBps(), votes.ghostBurnBps(), "vote: burnBps is not the last passed vote's");
     }
 }

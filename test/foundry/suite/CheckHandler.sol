@@ -195,6 +195,53 @@ contract CheckHandler is TestBase {
         uint256 id = _find(seed, DRAWN, FIFTH_DRAWN, true);
         if (id == 0) return;
         C storage c = _c[id];
+        _commitAll(id, c, answers);
+        // Most rounds go on at once to their reveals (else later time jumps would close most windows).
+        if ((answers >> 64) % 4 != 0) _revealAll(id, c, answers >> 72);
+    }
+
+    /**
+     * @notice One whole round of a check in a single call, so that no time jump closes its windows halfway:
+     * the draw (checkers or fifth), commits scripted to aim at one verdict of SPEC 6 — `profile % 6`: Pass
+     * (three confirm the receipt), CheckerSlashed (two confirm, one answers its own hash), PairedSlashed (two
+     * share a wrong hash), Invalid (two INPUT_MISMATCH), Inconclusive (three different hashes), a tie (one
+     * confirms) whose fifth (`(profile >> 8) % 2`) forms a 3-of-5 majority (TieDecided) or not (Inconclusive) —,
+     * every reveal, and the finalize after the reveal deadline. The model predicts the verdict independently
+     * ({_expected}) from the answers, as for every other round.
+     */
+    function play(uint256 seed, uint256 profile) external {
+        uint256 id = _find(seed, AWAITING_DRAW, AWAITING_FIFTH, false);
+        if (id == 0) return;
+        C storage c = _c[id];
+        uint256 bn = model.blockNumber();
+        if (bn <= c.seedBlock) model.rollBlocks(c.seedBlock + 1 - bn);
+        if (!_drawNow(id, c)) {
+            model.rollBlocks(2);
+            model.check(_drawNow(id, c), "draw re-armed twice");
+        }
+        model.count("playDraw");
+        if (c.phase == FINALIZED) return; // no fifth left to draw: Inconclusive, settled by the draw
+        uint256 answers;
+        if (c.phase == FIFTH_DRAWN) {
+            answers = uint256((profile >> 8) % 2 == 0 ? 3 : 6) << 12; // uint256 first: a literal ternary is uint8
+        } else {
+            uint256[6] memory scripts = [
+                uint256(3 | (3 << 3) | (3 << 6)), // Pass
+                3 | (3 << 3) | (6 << 6), // CheckerSlashed
+                4 | (4 << 3) | (6 << 6), // PairedSlashed
+                5 | (5 << 3) | (3 << 6), // Invalid
+                6 | (6 << 3) | (6 << 6), // Inconclusive
+                3 | (4 << 3) | (6 << 6) // tie: one confirms
+            ];
+            answers = scripts[profile % 6] << 3;
+        }
+        _commitAll(id, c, answers);
+        _revealAll(id, c, type(uint256).max);
+        _finalize(id, c, true);
+        model.count("play");
+    }
+
+    function _commitAll(uint256 id, C storage c, uint256 answers) private {
         (uint256 from, uint256 to) = c.phase == DRAWN ? (1, 4) : (4, 5);
         for (uint256 i = from; i < to; ++i) {
             if (c.committed[i] || c.silent[i]) continue;
@@ -223,8 +270,6 @@ contract CheckHandler is TestBase {
             c.answer[i] = answer;
             model.count("commit");
         }
-        // Most rounds go on at once to their reveals (else later time jumps would close most windows).
-        if ((answers >> 64) % 4 != 0) _revealAll(id, c, answers >> 72);
     }
 
     /// @notice The reveal window of a check opens (the clock moves there if needed) and its committed
@@ -259,7 +304,10 @@ contract CheckHandler is TestBase {
     function finalize(uint256 seed, bool waitForDeadline) external {
         uint256 id = _find(seed, DRAWN, FIFTH_DRAWN, false);
         if (id == 0) return;
-        C storage c = _c[id];
+        _finalize(id, _c[id], waitForDeadline);
+    }
+
+    function _finalize(uint256 id, C storage c, bool waitForDeadline) private {
         if (waitForDeadline) model.warpTo(c.revealDeadline + 1);
         if (model.now_() <= c.revealDeadline) return;
         (uint8 verdict, uint256 losers, uint256 honest) = _expected(c);
