@@ -49,7 +49,7 @@ contract ReservationInvariantTest is Test {
         for (uint256 i = 0; i < 5; ++i) {
             address holder = handler.accounts(i); // read before the prank, which applies to the next call
             vm.prank(deployer);
-            token.transfer(holder, 1_000_000 ether);
+            assertTrue(token.transfer(holder, 1_000_000 ether), "funding transfer returned false");
         }
         vm.label(deployer, "treasury");
         vm.label(beneficiary, "beneficiary");

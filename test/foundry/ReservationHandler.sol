@@ -84,7 +84,7 @@ contract ReservationHandler is TestBase {
         address to = accounts[toSeed % accounts.length];
         amount = bound(amount, 0, token.balanceOf(from));
         vm.prank(from);
-        token.transfer(to, amount);
+        assertTrue(token.transfer(to, amount), "transfer returned false");
         if (to == address(reservation) && from != to) ghostStray += amount;
         ++calls["transfer"];
     }
@@ -124,7 +124,7 @@ contract ReservationHandler is TestBase {
             token.burnFrom(owner, amount);
             ghostHolderBurned += amount;
         } else {
-            token.transferFrom(owner, spender, amount);
+            assertTrue(token.transferFrom(owner, spender, amount), "transferFrom returned false");
         }
         vm.stopPrank();
         ++calls["permitAndSpend"];

@@ -134,7 +134,7 @@ contract SuiteInvariantTest is Test {
         for (uint256 i = 0; i < model.ACTORS(); ++i) {
             address a = model.actor(i); // read before the prank
             vm.prank(deployer);
-            token.transfer(a, ACTOR_FUNDS);
+            assertTrue(token.transfer(a, ACTOR_FUNDS), "funding transfer returned false");
         }
         for (uint256 i = 0; i < INITIAL_VALIDATORS; ++i) validators.stake(i, 2 * MIN_STAKE, i % 2 == 0);
         model.rollBlocks(1);

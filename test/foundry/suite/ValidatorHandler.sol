@@ -38,7 +38,7 @@ contract ValidatorHandler is TestBase {
         address to = model.actor(toSeed);
         amount = bound(amount, 0, token.balanceOf(from));
         vm.prank(from);
-        token.transfer(to, amount);
+        assertTrue(token.transfer(to, amount), "transfer returned false");
         model.count("transfer");
     }
 
@@ -75,7 +75,7 @@ contract ValidatorHandler is TestBase {
             token.burnFrom(owner, amount);
             model.addBurned(amount);
         } else {
-            token.transferFrom(owner, spender, amount);
+            assertTrue(token.transferFrom(owner, spender, amount), "transferFrom returned false");
         }
         vm.stopPrank();
         model.count("permitAndSpend");
