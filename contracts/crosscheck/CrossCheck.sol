@@ -44,10 +44,13 @@ contract CrossCheck is ICrossCheck, BoundedDefaultAdminRules, EIP712 {
     /// @notice The role allowed to open checks (the network's coordinator, the "Heavy Chain" bridge).
     bytes32 public constant COORDINATOR_ROLE = keccak256("COORDINATOR_ROLE");
     /// @notice The EIP-712 type of a delivery receipt.
+    // The string is hashed at compile time: it is never stored, so its length costs nothing.
+    // solhint-disable-next-line gas-small-strings
     bytes32 public constant RECEIPT_TYPEHASH = keccak256(
         "Receipt(bytes32 taskId,address user,bytes32 inputHash,bytes32 resultHash,uint64 deliveredAt)"
     );
     /// @notice What a checker reveals when the input it was given does not hash to the receipt's inputHash.
+    // solhint-disable-next-line gas-small-strings
     bytes32 public constant INPUT_MISMATCH = keccak256("DATAGEN_CROSSCHECK_INPUT_MISMATCH");
     /// @notice Checkers drawn per check (SPEC 6: three cross-checkers).
     uint256 public constant CHECKERS = 3;
@@ -185,43 +188,8 @@ contract CrossCheck is ICrossCheck, BoundedDefaultAdminRules, EIP712 {
             return;
         }
 
-        uint256 snapshot = c.snapshotBlock;
-        uint256 count = staking.activeValidatorCountAt(snapshot);
-        uint256[MAX_EXCLUDED] memory excluded; // set indices of the snapshot, sorted ascending
-        uint256 excludedCount = _exclude(excluded, 0, c.paired, snapshot);
-        excludedCount = _exclude(excluded, excludedCount, c.user, snapshot);
-        uint256 commitDeadline = block.timestamp + commitWindow;
-        uint256 revealDeadline = commitDeadline + revealWindow;
-
-        if (phase == Phase.AwaitingDraw) {
-            // count - excludedCount >= CHECKERS: `open` checked it on this very snapshot, with the same
-            // exclusions (the paired validator and the user, if they were Active), and history is final.
-            address[3] memory checkers;
-            for (uint256 i; i < CHECKERS; ++i) {
-                uint256 index = _pick(uint256(keccak256(abi.encode(seed, i))), count, excluded, excludedCount);
-                _insertSorted(excluded, excludedCount, index);
-                ++excludedCount;
-                checkers[i] = staking.activeValidatorAtBlock(index, snapshot);
-                c.drawn[i] = checkers[i];
-            }
-            _openRound(c, Phase.Drawn, commitDeadline, revealDeadline);
-            emit CheckersDrawn(checkId, checkers, commitDeadline, revealDeadline);
-            for (uint256 i; i < CHECKERS; ++i) {
-                staking.recordExposure(checkId, checkers[i]);
-            }
-        } else {
-            for (uint256 i; i < CHECKERS; ++i) {
-                excludedCount = _exclude(excluded, excludedCount, c.drawn[i], snapshot);
-            }
-            if (count == excludedCount) return _settle(checkId, c, Verdict.Inconclusive, 0, 0, 0);
-            // The pick is not inserted: nothing is drawn after the fifth (the list may be full).
-            uint256 index = _pick(uint256(seed), count, excluded, excludedCount);
-            address fifth = staking.activeValidatorAtBlock(index, snapshot);
-            c.drawn[_FIFTH - 1] = fifth;
-            _openRound(c, Phase.FifthDrawn, commitDeadline, revealDeadline);
-            emit FifthDrawn(checkId, fifth, commitDeadline, revealDeadline);
-            staking.recordExposure(checkId, fifth);
-        }
+        if (phase == Phase.AwaitingDraw) _drawCheckers(checkId, c, seed);
+        else _drawFifth(checkId, c, seed);
     }
 
     /// @inheritdoc ICrossCheck
@@ -338,48 +306,52 @@ contract CrossCheck is ICrossCheck, BoundedDefaultAdminRules, EIP712 {
     /* ===================== INTERNAL ===================== */
 
     /**
-     * @dev Reverts unless `receipt` can open a check: well-formed, delivered within {maxReceiptAge}
-     * up to now, its task not checked yet, signed by `paired` (ECDSA or ERC-1271), and `paired` has
-     * stake left in the escrow (whatever its status).
+     * @dev First round: draws three distinct checkers from the Active set of the snapshot block,
+     * never the paired validator or the user, records their exposures and opens the commit window.
      */
-    function _checkReceipt(Receipt calldata receipt, address paired, bytes calldata signature) private view {
-        bytes32 taskId = receipt.taskId;
-        address user = receipt.user;
-        if (taskId == bytes32(0)) revert CrossCheckZeroTaskId();
-        if (user == address(0) || paired == address(0)) revert CrossCheckZeroAddress();
-        if (user == paired) revert CrossCheckUserIsPaired(user);
-        bytes32 resultHash = receipt.resultHash;
-        if (resultHash == bytes32(0) || resultHash == INPUT_MISMATCH || receipt.inputHash == bytes32(0)) {
-            revert CrossCheckBadReceiptHash();
+    function _drawCheckers(uint256 checkId, Check storage c, bytes32 seed) private {
+        uint256 snapshot = c.snapshotBlock;
+        (uint256 count, uint256[MAX_EXCLUDED] memory excluded, uint256 excludedCount) = _snapshotSet(c, snapshot);
+        // count - excludedCount >= CHECKERS: `open` checked it on this very snapshot, with the same
+        // exclusions (the paired validator and the user, if they were Active), and history is final.
+        address[3] memory checkers;
+        for (uint256 i; i < CHECKERS; ++i) {
+            uint256 index = _pick(uint256(keccak256(abi.encode(seed, i))), count, excluded, excludedCount);
+            _insertSorted(excluded, excludedCount, index);
+            ++excludedCount;
+            checkers[i] = staking.activeValidatorAtBlock(index, snapshot);
+            c.drawn[i] = checkers[i];
         }
-        uint256 deliveredAt = receipt.deliveredAt;
-        if (deliveredAt > block.timestamp) revert CrossCheckReceiptFromFuture(deliveredAt, block.timestamp);
-        // Cannot underflow: deliveredAt <= block.timestamp.
-        if (block.timestamp - deliveredAt > maxReceiptAge) {
-            revert CrossCheckReceiptExpired(deliveredAt, block.timestamp, maxReceiptAge);
+        (uint256 commitDeadline, uint256 revealDeadline) = _openRound(c, Phase.Drawn);
+        emit CheckersDrawn(checkId, checkers, commitDeadline, revealDeadline);
+        for (uint256 i; i < CHECKERS; ++i) {
+            staking.recordExposure(checkId, checkers[i]);
         }
-        uint256 existing = checkOfTask[taskId];
-        if (existing != 0) revert CrossCheckTaskAlreadyChecked(taskId, existing);
-        if (!SignatureChecker.isValidSignatureNowCalldata(paired, receiptDigest(receipt), signature)) {
-            revert CrossCheckBadSignature(paired);
-        }
-        IValidatorStaking.Validator memory info = staking.validatorInfo(paired);
-        if (info.active == 0 && info.unbonding == 0) revert CrossCheckPairedNoStake(paired);
     }
 
-    /// @dev Reverts unless the set of block `snapshot` holds CHECKERS validators besides `paired` and `user`.
-    function _checkEnoughValidators(address paired, address user, uint256 snapshot) private view {
-        uint256 available = staking.activeValidatorCountAt(snapshot);
-        (bool pairedActive, ) = staking.activeIndexAt(paired, snapshot);
-        (bool userActive, ) = staking.activeIndexAt(user, snapshot);
-        // Cannot underflow: an Active paired validator or user is counted in `available`.
-        if (pairedActive) --available;
-        if (userActive) --available;
-        if (available < CHECKERS) revert CrossCheckNotEnoughValidators(available, CHECKERS);
+    /**
+     * @dev Tie: draws the fifth from the Active set of the tie's snapshot block, never one of the four
+     * parties or the user; with nobody left the check ends Inconclusive.
+     */
+    function _drawFifth(uint256 checkId, Check storage c, bytes32 seed) private {
+        uint256 snapshot = c.snapshotBlock;
+        (uint256 count, uint256[MAX_EXCLUDED] memory excluded, uint256 excludedCount) = _snapshotSet(c, snapshot);
+        for (uint256 i; i < CHECKERS; ++i) {
+            excludedCount = _exclude(excluded, excludedCount, c.drawn[i], snapshot);
+        }
+        if (count == excludedCount) return _settle(checkId, c, Verdict.Inconclusive, 0, 0, 0);
+        // The pick is not inserted: nothing is drawn after the fifth (the list may be full).
+        address fifth = staking.activeValidatorAtBlock(_pick(uint256(seed), count, excluded, excludedCount), snapshot);
+        c.drawn[_FIFTH - 1] = fifth;
+        (uint256 commitDeadline, uint256 revealDeadline) = _openRound(c, Phase.FifthDrawn);
+        emit FifthDrawn(checkId, fifth, commitDeadline, revealDeadline);
+        staking.recordExposure(checkId, fifth);
     }
 
-    /// @dev Starts a commit-reveal round.
-    function _openRound(Check storage c, Phase phase, uint256 commitDeadline, uint256 revealDeadline) private {
+    /// @dev Starts a commit-reveal round now; returns its deadlines.
+    function _openRound(Check storage c, Phase phase) private returns (uint256 commitDeadline, uint256 revealDeadline) {
+        commitDeadline = block.timestamp + commitWindow;
+        revealDeadline = commitDeadline + revealWindow;
         c.phase = phase;
         c.commitDeadline = uint40(commitDeadline); // unix seconds < 2^40 until year 36812
         c.revealDeadline = uint40(revealDeadline);
@@ -461,6 +433,47 @@ contract CrossCheck is ICrossCheck, BoundedDefaultAdminRules, EIP712 {
     }
 
     /**
+     * @dev Reverts unless `receipt` can open a check: well-formed, delivered within {maxReceiptAge}
+     * up to now, its task not checked yet, signed by `paired` (ECDSA or ERC-1271), and `paired` has
+     * stake left in the escrow (whatever its status).
+     */
+    function _checkReceipt(Receipt calldata receipt, address paired, bytes calldata signature) private view {
+        bytes32 taskId = receipt.taskId;
+        address user = receipt.user;
+        if (taskId == bytes32(0)) revert CrossCheckZeroTaskId();
+        if (user == address(0) || paired == address(0)) revert CrossCheckZeroAddress();
+        if (user == paired) revert CrossCheckUserIsPaired(user);
+        bytes32 resultHash = receipt.resultHash;
+        if (resultHash == bytes32(0) || resultHash == INPUT_MISMATCH || receipt.inputHash == bytes32(0)) {
+            revert CrossCheckBadReceiptHash();
+        }
+        uint256 deliveredAt = receipt.deliveredAt;
+        if (deliveredAt > block.timestamp) revert CrossCheckReceiptFromFuture(deliveredAt, block.timestamp);
+        // Cannot underflow: deliveredAt <= block.timestamp.
+        if (block.timestamp - deliveredAt > maxReceiptAge) {
+            revert CrossCheckReceiptExpired(deliveredAt, block.timestamp, maxReceiptAge);
+        }
+        uint256 existing = checkOfTask[taskId];
+        if (existing != 0) revert CrossCheckTaskAlreadyChecked(taskId, existing);
+        if (!SignatureChecker.isValidSignatureNowCalldata(paired, receiptDigest(receipt), signature)) {
+            revert CrossCheckBadSignature(paired);
+        }
+        IValidatorStaking.Validator memory info = staking.validatorInfo(paired);
+        if (info.active == 0 && info.unbonding == 0) revert CrossCheckPairedNoStake(paired);
+    }
+
+    /// @dev Reverts unless the set of block `snapshot` holds CHECKERS validators besides `paired` and `user`.
+    function _checkEnoughValidators(address paired, address user, uint256 snapshot) private view {
+        uint256 available = staking.activeValidatorCountAt(snapshot);
+        (bool pairedActive, ) = staking.activeIndexAt(paired, snapshot);
+        (bool userActive, ) = staking.activeIndexAt(user, snapshot);
+        // Cannot underflow: an Active paired validator or user is counted in `available`.
+        if (pairedActive) --available;
+        if (userActive) --available;
+        if (available < CHECKERS) revert CrossCheckNotEnoughValidators(available, CHECKERS);
+    }
+
+    /**
      * @dev The seed of a pending draw: the seed block's hash mixed with the chain, this contract, the
      * check and the round; zero when the hash is unavailable (more than 256 blocks old).
      * THIS is the one place to plug a VRF (e.g. Chainlink VRF on BSC): request randomness in {open}
@@ -470,6 +483,17 @@ contract CrossCheck is ICrossCheck, BoundedDefaultAdminRules, EIP712 {
         bytes32 entropy = blockhash(seedBlock);
         if (entropy == bytes32(0)) return bytes32(0);
         return keccak256(abi.encode(entropy, block.chainid, address(this), checkId, round));
+    }
+
+    /// @dev The size of the snapshot's Active set and the sorted set indices there of the paired
+    /// validator and the user (those that were Active).
+    function _snapshotSet(
+        Check storage c,
+        uint256 snapshot
+    ) private view returns (uint256 count, uint256[MAX_EXCLUDED] memory excluded, uint256 excludedCount) {
+        count = staking.activeValidatorCountAt(snapshot);
+        excludedCount = _exclude(excluded, 0, c.paired, snapshot);
+        excludedCount = _exclude(excluded, excludedCount, c.user, snapshot);
     }
 
     /// @dev Adds `account`'s set index to the sorted exclusion list if it was Active at the end of

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {IValidatorStaking} from "./IValidatorStaking.sol";
-
 /**
  * @title ICrossCheck
  * @notice The whitepaper's random cross-check (SPEC 6, steps k–v). With each result the paired
@@ -50,6 +48,9 @@ interface ICrossCheck {
     }
 
     /// @notice A delivery receipt, signed by the paired validator (EIP-712, this contract's domain).
+    /// @dev The field order is the EIP-712 type's; the struct travels in calldata and events, never in
+    /// storage, so slot packing does not apply.
+    // solhint-disable-next-line gas-struct-packing
     struct Receipt {
         bytes32 taskId; // non-zero id of the task, chosen off-chain
         address user; // who bought the computation

@@ -343,20 +343,6 @@ contract ValidatorStaking is IValidatorStaking, BoundedDefaultAdminRules {
     /* ===================== VIEWS ===================== */
 
     /// @inheritdoc IValidatorStaking
-    function slasher() public view returns (address) {
-        Rules storage rules = _rules;
-        uint256 effectiveAt = rules.slasherEffectiveAt;
-        return effectiveAt != 0 && block.timestamp >= effectiveAt ? rules.pendingSlasher : rules.slasher;
-    }
-
-    /// @inheritdoc IValidatorStaking
-    function slashRewardBps() public view returns (uint256) {
-        Rules storage rules = _rules;
-        uint256 effectiveAt = rules.rewardEffectiveAt;
-        return effectiveAt != 0 && block.timestamp >= effectiveAt ? rules.pendingRewardBps : rules.rewardBps;
-    }
-
-    /// @inheritdoc IValidatorStaking
     function pendingSlasher() external view returns (address, uint256) {
         Rules storage rules = _rules;
         uint256 effectiveAt = rules.slasherEffectiveAt;
@@ -427,6 +413,20 @@ contract ValidatorStaking is IValidatorStaking, BoundedDefaultAdminRules {
         unchecked {
             return (true, slot - 1);
         }
+    }
+
+    /// @inheritdoc IValidatorStaking
+    function slasher() public view returns (address) {
+        Rules storage rules = _rules;
+        uint256 effectiveAt = rules.slasherEffectiveAt;
+        return effectiveAt != 0 && block.timestamp >= effectiveAt ? rules.pendingSlasher : rules.slasher;
+    }
+
+    /// @inheritdoc IValidatorStaking
+    function slashRewardBps() public view returns (uint256) {
+        Rules storage rules = _rules;
+        uint256 effectiveAt = rules.rewardEffectiveAt;
+        return effectiveAt != 0 && block.timestamp >= effectiveAt ? rules.pendingRewardBps : rules.rewardBps;
     }
 
     /* ===================== INTERNAL ===================== */

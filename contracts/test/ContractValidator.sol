@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {Address} from "@openzeppelin/contracts/utils/Address.sol";
 import {IERC1271} from "@openzeppelin/contracts/interfaces/IERC1271.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 
@@ -31,13 +32,7 @@ contract ContractValidator is IERC1271 {
      */
     function execute(address target, bytes calldata data) external returns (bytes memory) {
         if (msg.sender != owner) revert ContractValidatorNotOwner(msg.sender);
-        (bool ok, bytes memory ret) = target.call(data);
-        if (!ok) {
-            assembly ("memory-safe") {
-                revert(add(ret, 0x20), mload(ret))
-            }
-        }
-        return ret;
+        return Address.functionCall(target, data); // bubbles the revert up
     }
 
     /// @inheritdoc IERC1271

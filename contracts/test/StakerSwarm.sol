@@ -2,6 +2,7 @@
 pragma solidity 0.8.28;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {IValidatorStaking} from "../interfaces/IValidatorStaking.sol";
 import {SwarmStaker} from "./SwarmStaker.sol";
 
@@ -10,14 +11,10 @@ import {SwarmStaker} from "./SwarmStaker.sol";
  * @notice TEST ONLY, never deployed by the modules: creates many validators in one transaction.
  */
 contract StakerSwarm {
+    using SafeERC20 for IERC20;
+
     /// @notice Every validator this swarm created, in order.
     SwarmStaker[] public members;
-
-    /// @notice Number of validators this swarm created.
-    /// @return the count.
-    function memberCount() external view returns (uint256) {
-        return members.length;
-    }
 
     /**
      * @notice Creates `count` {SwarmStaker}s, each funded from this contract's DG and staking `amount`.
@@ -30,8 +27,14 @@ contract StakerSwarm {
         for (uint256 i; i < count; ++i) {
             SwarmStaker staker = new SwarmStaker();
             members.push(staker);
-            token.transfer(address(staker), amount);
+            token.safeTransfer(address(staker), amount);
             staker.stake(staking, token, amount);
         }
+    }
+
+    /// @notice Number of validators this swarm created.
+    /// @return the count.
+    function memberCount() external view returns (uint256) {
+        return members.length;
     }
 }
