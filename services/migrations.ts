@@ -1,0 +1,77 @@
+/**
+ * The schema, as numbered migrations run in order by both databases (PGlite and PostgreSQL). A
+ * migration is never edited once released: a change is a new migration.
+ *
+ * Every row the indexer writes carries the block it came from, so undoing a reorganisation is one
+ * `DELETE … WHERE block_number > ancestor` per table; the API's derived data are views over `events`,
+ * which therefore never hold a stale row.
+ */
+export interface Migration {
+  version: number;
+  statements: string[];
+}
+
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    statements: [
+      // Indexer state: `cursor` = the last block whose logs are all stored.
+      `CREATE TABLE indexer_state (id int PRIMARY KEY CHECK (id = 1), chain_id bigint NOT NULL, cursor bigint NOT NULL)`,
+      // Hashes of the blocks the indexer has seen (every block with a log, and the end of every range).
+      `CREATE TABLE blocks (number bigint PRIMARY KEY, hash text NOT NULL, timestamp bigint)`,
+      // Every event of the suite, decoded: args as JSON (numbers as decimal strings), plus the columns the
+      // API filters on, copied out of the args.
+      `CREATE TABLE events (
+        block_number bigint NOT NULL,
+        log_index int NOT NULL,
+        block_hash text NOT NULL,
+        tx_hash text NOT NULL,
+        contract text NOT NULL,
+        address text NOT NULL,
+        event text NOT NULL,
+        args jsonb NOT NULL,
+        account text,
+        epoch numeric(78, 0),
+        check_id numeric(78, 0),
+        proposal_id numeric(78, 0),
+        PRIMARY KEY (block_number, log_index)
+      )`,
+      `CREATE INDEX events_event ON events (event, block_number)`,
+      `CREATE INDEX events_account ON events (account, block_number)`,
+      `CREATE INDEX events_epoch ON events (epoch) WHERE epoch IS NOT NULL`,
+      `CREATE INDEX events_check ON events (check_id) WHERE check_id IS NOT NULL`,
+      `CREATE INDEX events_proposal ON events (proposal_id) WHERE proposal_id IS NOT NULL`,
+      // Each posting of a root, with whether a later RootRevoked of the same epoch undid it.
+      `CREATE VIEW epoch_postings AS
+        SELECT p.epoch, p.args->>'root' AS root, (p.args->>'totalCompute')::numeric AS total_compute,
+               (p.args->>'pool')::numeric AS pool, (p.args->>'activatesAt')::bigint AS activates_at,
+               p.block_number, p.log_index, p.tx_hash,
+               EXISTS (SELECT 1 FROM events r WHERE r.event = 'RootRevoked' AND r.epoch = p.epoch
+                        AND (r.block_number, r.log_index) > (p.block_number, p.log_index)) AS revoked
+          FROM events p WHERE p.event = 'RootPosted'`,
+      // The latest posting of each epoch.
+      `CREATE VIEW epochs AS
+        SELECT DISTINCT ON (epoch) * FROM epoch_postings ORDER BY epoch, block_number DESC, log_index DESC`,
+      // What the oracle published: each epoch's report and tree, and every validator's leaf and proof.
+      `CREATE TABLE epoch_reports (
+        epoch numeric(78, 0) NOT NULL,
+        root text NOT NULL,
+        total_compute numeric(78, 0) NOT NULL,
+        chain_id bigint NOT NULL,
+        distributor text NOT NULL,
+        report jsonb NOT NULL,
+        published_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (epoch, root)
+      )`,
+      `CREATE TABLE epoch_proofs (
+        epoch numeric(78, 0) NOT NULL,
+        root text NOT NULL,
+        validator text NOT NULL,
+        compute numeric(78, 0) NOT NULL,
+        proof jsonb NOT NULL,
+        PRIMARY KEY (epoch, root, validator)
+      )`,
+      `CREATE INDEX epoch_proofs_validator ON epoch_proofs (validator)`,
+    ],
+  },
+];
