@@ -223,7 +223,8 @@ async function main() {
     anchor: SYNTHETIX_STAKE,
   });
   await measure("stake (new validator, allowance set)", staking.connect(v2).stake(minStake), {
-    ceiling: 100_000,
+    ceiling: 200_000,
+    target: "was ≤ 100k before the active set's history (three checkpoint traces, SPEC 5)",
     anchor: SYNTHETIX_STAKE,
   });
   await measure("stake (top-up)", staking.connect(v2).stake(minStake), { anchor: SYNTHETIX_STAKE });
@@ -294,7 +295,7 @@ async function main() {
   await measure(
     "claimEpoch, one epoch, 100,000-leaf tree (17-hash proof)",
     rewards.connect(deep).claimEpoch(1n, 1_000n, big.proofs[deep.address].proof),
-    { ceiling: 75_000, anchor: UNISWAP_CLAIM },
+    { ceiling: 77_000, target: "was ≤ 75k; eligibility now reads the admission's end", anchor: UNISWAP_CLAIM },
   );
   const other = validators.find((v) => v !== deep)!;
   await measure(
@@ -318,7 +319,7 @@ async function main() {
     "claimEpoch, one epoch, 10-leaf tree",
     rewards.connect(v1).claimEpoch(2n, 1_000n, tenSmall[0].proofs[v1.address].proof),
     {
-      ceiling: 75_000,
+      ceiling: 77_000,
       anchor: UNISWAP_CLAIM,
     },
   );
