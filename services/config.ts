@@ -65,7 +65,12 @@ export const OPTIONS = {
     help: "oracle: address of the report upload server (POST /reports/<epoch>; runs when DG_ORACLE_UPLOAD_TOKEN is set)",
     default: "127.0.0.1",
   },
-  uploadPort: { flag: "upload-port", env: "DG_UPLOAD_PORT", help: "oracle: port of the upload server", default: "8081" },
+  uploadPort: {
+    flag: "upload-port",
+    env: "DG_UPLOAD_PORT",
+    help: "oracle: port of the upload server",
+    default: "8081",
+  },
   guardianReportUrl: {
     flag: "guardian-report-url",
     env: "DG_GUARDIAN_REPORT_URL",
@@ -178,7 +183,8 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
   if (!help) {
     for (const role of config.roles) {
       const secret = ROLE_KEY[role];
-      if (secret && !env[secret]) throw new ConfigError(`the ${role} needs its key in the environment variable ${secret}`);
+      if (secret && !env[secret])
+        throw new ConfigError(`the ${role} needs its key in the environment variable ${secret}`);
     }
     if (config.roles.includes("guardian") && !config.guardianReportUrl)
       throw new ConfigError("the guardian needs --guardian-report-url (the oracle's API)");

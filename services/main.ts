@@ -69,10 +69,17 @@ export async function main(argv: string[]): Promise<number> {
     const wallet = new Wallet(process.env[secret]!, provider);
     let sender = senders.get(wallet.address);
     if (!sender) {
-      sender = new Sender(db, provider, wallet, Number(chainId), log.child({ role: "sender", account: wallet.address }), {
-        pollMs: Number(config.pollMs),
-        signal: stop.signal,
-      });
+      sender = new Sender(
+        db,
+        provider,
+        wallet,
+        Number(chainId),
+        log.child({ role: "sender", account: wallet.address }),
+        {
+          pollMs: Number(config.pollMs),
+          signal: stop.signal,
+        },
+      );
       senders.set(wallet.address, sender);
       await sender.resumeAll();
     }
@@ -106,11 +113,18 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (config.roles.includes("guardian")) {
     const sender = await senderFor("DG_GUARDIAN_KEY", "guardian");
-    const guardian = new Guardian(db, provider, connectSuite(record, provider), sender, log.child({ role: "guardian" }), {
-      reportUrl: config.guardianReportUrl!,
-      missingGraceSeconds: Number(config.guardianMissingGrace),
-      deadlineMarginSeconds: Number(config.guardianDeadlineMargin),
-    });
+    const guardian = new Guardian(
+      db,
+      provider,
+      connectSuite(record, provider),
+      sender,
+      log.child({ role: "guardian" }),
+      {
+        reportUrl: config.guardianReportUrl!,
+        missingGraceSeconds: Number(config.guardianMissingGrace),
+        deadlineMarginSeconds: Number(config.guardianDeadlineMargin),
+      },
+    );
     tasks.push(guardian.run(stop.signal, pollMs));
   }
   if (config.roles.includes("api")) {

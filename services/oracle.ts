@@ -16,7 +16,7 @@ import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import { timingSafeEqual } from "node:crypto";
-import { toProofsFile, type Suite } from "../sdk";
+import { DataGenError, toProofsFile, type Suite } from "../sdk";
 import { buildEpoch } from "../sdk/epoch";
 import { parseCsvReport, parseJsonReport, readComputeReport } from "../scripts/lib/report";
 import type { Db } from "./db";
@@ -109,7 +109,9 @@ export class Oracle {
           txHash: result.txHash,
         });
       } catch (error) {
-        // Refused before sending (e.g. the previous root is still in its challenge window): next pass.
+        // Refused by the contract before sending (e.g. the previous root is still in its challenge
+        // window): next pass. Anything else (the database, a stop) goes up.
+        if (!(error instanceof DataGenError) && (error as { code?: string }).code !== "CALL_EXCEPTION") throw error;
         this.log.warn("cannot post yet", { epoch, error });
         break;
       }
@@ -202,7 +204,12 @@ export async function startUploadServer(options: {
       fs.writeFileSync(tmp, text);
       fs.renameSync(tmp, file);
       options.log.info("report uploaded", { epoch, file, root: built.root, totalCompute: built.totalCompute });
-      reply(202, { epoch, root: built.root, totalCompute: built.totalCompute, leaves: Object.keys(built.proofs).length });
+      reply(202, {
+        epoch,
+        root: built.root,
+        totalCompute: built.totalCompute,
+        leaves: Object.keys(built.proofs).length,
+      });
     });
   });
   await new Promise<void>((resolve, reject) => {

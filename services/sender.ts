@@ -200,7 +200,9 @@ export class Sender {
     }
     if (row.status === "mined" || row.status === "reverted") return this.result(row, false);
     if (row.status === "dropped") {
-      throw new IntentDroppedError(`intent ${key} was dropped (its nonce was used by another transaction): ${row.error}`);
+      throw new IntentDroppedError(
+        `intent ${key} was dropped (its nonce was used by another transaction): ${row.error}`,
+      );
     }
     if (row.status === "new") return this.signAndBroadcast(row);
     return this.await(row, false);
@@ -256,7 +258,10 @@ export class Sender {
     } catch (error) {
       const message = String((error as Error).message);
       if (/already known|known transaction|already imported/i.test(message)) return;
-      if (/nonce too low|nonce has already been used/i.test(message) || (error as { code?: string }).code === "NONCE_EXPIRED")
+      if (
+        /nonce too low|nonce has already been used/i.test(message) ||
+        (error as { code?: string }).code === "NONCE_EXPIRED"
+      )
         return;
       throw error;
     }
