@@ -6,7 +6,7 @@
  * - `InflationVote.settle(id)` for the running vote once it closes: its end, or MIN_VOTING_DURATION
  *   after its start for a vote nobody voted in (key `settle:<chain>:<vote>:<id>`);
  * - `CrossCheck.draw(id)` for a check waiting for its draw once its seed block is mined
- *   (key `draw:<chain>:<crosscheck>:<id>:<seed block>`);
+ *   (key `draw:<chain>:<crosscheck>:<id>:<seed block>`: its block is the next, after the seed block);
  * - `CrossCheck.finalize(id)` for a drawn check past its reveal deadline
  *   (key `finalize:<chain>:<crosscheck>:<id>:<reveal deadline>`).
  */
@@ -118,7 +118,7 @@ export class Keeper {
       }
       allFinalBelow = false;
       try {
-        if ((phase === PHASE.AwaitingDraw || phase === PHASE.AwaitingFifthDraw) && blockNumber > Number(c.seedBlock)) {
+        if ((phase === PHASE.AwaitingDraw || phase === PHASE.AwaitingFifthDraw) && blockNumber >= Number(c.seedBlock)) {
           sent.push(
             await this.sender.send(`draw:${this.chainId}:${address}:${id}:${c.seedBlock}`, {
               to: address,
