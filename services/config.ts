@@ -1,9 +1,9 @@
 /**
  * Configuration of `npm run services`: every option is a flag (`--rpc-url URL`) or an environment
- * variable (`DG_RPC_URL`); a flag wins. Keys are read from the environment only (or a flag), never
- * from a file in the repository.
+ * variable (`DG_RPC_URL`); a flag wins. Keys and the upload token are read from the environment only
+ * ({@link SECRETS}: no flag, so they never show in a process list), never from a file in the repository.
  */
-export const ROLES = ["indexer", "api"] as const;
+export const ROLES = ["indexer", "api", "keeper", "oracle", "guardian"] as const;
 export type Role = (typeof ROLES)[number];
 
 interface OptionSpec {
@@ -53,10 +53,60 @@ export const OPTIONS = {
   pollMs: { flag: "poll-ms", env: "DG_POLL_MS", help: "milliseconds between polls of the chain", default: "2000" },
   apiHost: { flag: "api-host", env: "DG_API_HOST", help: "address the API listens on", default: "127.0.0.1" },
   apiPort: { flag: "api-port", env: "DG_API_PORT", help: "port the API listens on", default: "8080" },
+  reportDir: {
+    flag: "report-dir",
+    env: "DG_REPORT_DIR",
+    help: "oracle: folder watched for compute reports named epoch-<n>.csv or epoch-<n>.json",
+    default: "./services-data/reports",
+  },
+  uploadHost: {
+    flag: "upload-host",
+    env: "DG_UPLOAD_HOST",
+    help: "oracle: address of the report upload server (POST /reports/<epoch>; runs when DG_ORACLE_UPLOAD_TOKEN is set)",
+    default: "127.0.0.1",
+  },
+  uploadPort: {
+    flag: "upload-port",
+    env: "DG_UPLOAD_PORT",
+    help: "oracle: port of the upload server",
+    default: "8081",
+  },
+  guardianReportUrl: {
+    flag: "guardian-report-url",
+    env: "DG_GUARDIAN_REPORT_URL",
+    help: "guardian: base URL of the oracle's API, whose /epochs/<n>/report it rebuilds (required for the guardian)",
+  },
+  guardianMissingGrace: {
+    flag: "guardian-missing-grace",
+    env: "DG_GUARDIAN_MISSING_GRACE",
+    help: "guardian: seconds after a posting after which a root with no published report is revoked",
+    default: "300",
+  },
+  guardianDeadlineMargin: {
+    flag: "guardian-deadline-margin",
+    env: "DG_GUARDIAN_DEADLINE_MARGIN",
+    help: "guardian: seconds before activation at which a root whose report cannot be fetched is revoked",
+    default: "3600",
+  },
   logLevel: { flag: "log-level", env: "DG_LOG_LEVEL", help: "debug, info, warn or error", default: "info" },
 } satisfies Record<string, OptionSpec>;
 
 export type OptionName = keyof typeof OPTIONS;
+
+/** Read from the environment only. */
+export const SECRETS = {
+  DG_KEEPER_KEY: "keeper: private key of the account that sends release/settle/draw/finalize",
+  DG_ORACLE_KEY: "oracle: private key of an account with ORACLE_ROLE of ComputeRewards",
+  DG_GUARDIAN_KEY: "guardian: private key of an account with GUARDIAN_ROLE of ComputeRewards",
+  DG_ORACLE_UPLOAD_TOKEN: "oracle: bearer token of the upload server (no token: no upload server)",
+} as const;
+
+/** The secret a role needs, or undefined. */
+export const ROLE_KEY: Partial<Record<Role, keyof typeof SECRETS>> = {
+  keeper: "DG_KEEPER_KEY",
+  oracle: "DG_ORACLE_KEY",
+  guardian: "DG_GUARDIAN_KEY",
+};
 export type Config = Record<Exclude<OptionName, "roles">, string | undefined> & { roles: Role[]; help: boolean };
 
 export class ConfigError extends Error {}
@@ -73,7 +123,8 @@ export function helpText(): string {
     const def = spec.default !== undefined ? ` (default: ${spec.default})` : "";
     lines.push(`  --${spec.flag} <value>   [${spec.env}]`, `      ${spec.help}${def}`);
   }
-  lines.push("  --help", "      print this text and exit");
+  lines.push("  --help", "      print this text and exit", "", "From the environment only (never a flag or a file):");
+  for (const [name, help] of Object.entries(SECRETS)) lines.push(`  ${name}`, `      ${help}`);
   return `${lines.join("\n")}\n`;
 }
 
@@ -115,10 +166,28 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
   }
   config.roles = [...new Set(roles)] as Role[];
   if (!help && config.roles.length === 0) throw new ConfigError("no role: give --roles (see --help)");
-  for (const name of ["fromBlock", "batchBlocks", "reorgDepth", "pollMs", "apiPort"] as const) {
+  for (const name of [
+    "fromBlock",
+    "batchBlocks",
+    "reorgDepth",
+    "pollMs",
+    "apiPort",
+    "uploadPort",
+    "guardianMissingGrace",
+    "guardianDeadlineMargin",
+  ] as const) {
     const v = config[name];
     if (v !== undefined && !/^[0-9]+$/.test(v))
       throw new ConfigError(`--${OPTIONS[name].flag} must be a whole number, got ${v}`);
+  }
+  if (!help) {
+    for (const role of config.roles) {
+      const secret = ROLE_KEY[role];
+      if (secret && !env[secret])
+        throw new ConfigError(`the ${role} needs its key in the environment variable ${secret}`);
+    }
+    if (config.roles.includes("guardian") && !config.guardianReportUrl)
+      throw new ConfigError("the guardian needs --guardian-report-url (the oracle's API)");
   }
   return config;
 }

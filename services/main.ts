@@ -1,14 +1,18 @@
 /**
- * `npm run services -- --roles indexer,api`: the network services in one process (see --help and the
+ * `npm run services -- --roles indexer,api,keeper,oracle,guardian`: the network services in one process (see --help and the
  * README's "Network services"). SIGINT/SIGTERM stop every role and close the database.
  */
-import { JsonRpcProvider } from "ethers";
-import { loadDeployment } from "../sdk";
+import { JsonRpcProvider, Network, Wallet } from "ethers";
+import { connectSuite, loadDeployment } from "../sdk";
 import { startApi } from "./api";
 import { ConfigError, helpText, parseConfig, type Config } from "./config";
 import { openDb } from "./db";
+import { Guardian } from "./guardian";
 import { Indexer } from "./indexer";
+import { Keeper } from "./keeper";
 import { createLogger, type Level } from "./log";
+import { Oracle, startUploadServer, type UploadServer } from "./oracle";
+import { Sender } from "./sender";
 
 export async function main(argv: string[]): Promise<number> {
   let config: Config;
@@ -26,8 +30,15 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const log = createLogger({ level: (config.logLevel ?? "info") as Level, base: { service: "dg-services" } });
-  const provider = new JsonRpcProvider(config.rpcUrl, undefined, { pollingInterval: Number(config.pollMs) });
-  const { chainId } = await provider.getNetwork();
+  const probe = new JsonRpcProvider(config.rpcUrl, undefined, { staticNetwork: true });
+  const { chainId } = await probe.getNetwork();
+  probe.destroy();
+  // A static network: a node that stops answering makes calls fail (and the sender retry), not hang.
+  const network = Network.from(chainId);
+  const provider = new JsonRpcProvider(config.rpcUrl, network, {
+    staticNetwork: network,
+    pollingInterval: Number(config.pollMs),
+  });
   const record = loadDeployment(chainId, config.deployments);
   const db = await openDb({
     databaseUrl: config.databaseUrl,
@@ -52,6 +63,70 @@ export async function main(argv: string[]): Promise<number> {
     );
     tasks.push(indexer.run(stop.signal, Number(config.pollMs)));
   }
+  // One sender per account: roles sharing a key share its nonce sequence and journal.
+  const senders = new Map<string, Sender>();
+  const senderFor = async (secret: string, role: string) => {
+    const wallet = new Wallet(process.env[secret]!, provider);
+    let sender = senders.get(wallet.address);
+    if (!sender) {
+      sender = new Sender(
+        db,
+        provider,
+        wallet,
+        Number(chainId),
+        log.child({ role: "sender", account: wallet.address }),
+        {
+          pollMs: Number(config.pollMs),
+          signal: stop.signal,
+        },
+      );
+      senders.set(wallet.address, sender);
+      await sender.resumeAll();
+    }
+    log.info("account", { role, account: wallet.address });
+    return sender;
+  };
+  const pollMs = Number(config.pollMs);
+  let upload: UploadServer | undefined;
+  if (config.roles.includes("keeper")) {
+    const sender = await senderFor("DG_KEEPER_KEY", "keeper");
+    const keeper = new Keeper(db, provider, connectSuite(record, provider), sender, log.child({ role: "keeper" }));
+    tasks.push(keeper.run(stop.signal, pollMs));
+  }
+  if (config.roles.includes("oracle")) {
+    const sender = await senderFor("DG_ORACLE_KEY", "oracle");
+    const suite = connectSuite(record, provider);
+    const oracle = new Oracle(db, suite, sender, log.child({ role: "oracle" }), config.reportDir!);
+    tasks.push(oracle.run(stop.signal, pollMs));
+    const token = process.env.DG_ORACLE_UPLOAD_TOKEN;
+    if (token) {
+      upload = await startUploadServer({
+        suite,
+        reportDir: config.reportDir!,
+        token,
+        host: config.uploadHost!,
+        port: Number(config.uploadPort),
+        log: log.child({ role: "oracle-upload" }),
+      });
+      log.info("report upload listening", { url: upload.url });
+    }
+  }
+  if (config.roles.includes("guardian")) {
+    const sender = await senderFor("DG_GUARDIAN_KEY", "guardian");
+    const guardian = new Guardian(
+      db,
+      provider,
+      connectSuite(record, provider),
+      sender,
+      log.child({ role: "guardian" }),
+      {
+        reportUrl: config.guardianReportUrl!,
+        missingGraceSeconds: Number(config.guardianMissingGrace),
+        deadlineMarginSeconds: Number(config.guardianDeadlineMargin),
+      },
+    );
+    tasks.push(guardian.run(stop.signal, pollMs));
+  }
   if (config.roles.includes("api")) {
     api = await startApi({
       db,
@@ -70,6 +145,7 @@ export async function main(argv: string[]): Promise<number> {
   stop.abort();
   await Promise.all(tasks);
   await api?.close();
+  await upload?.close();
   await db.close();
   provider.destroy();
   return 0;

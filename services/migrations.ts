@@ -74,4 +74,40 @@ export const MIGRATIONS: Migration[] = [
       `CREATE INDEX epoch_proofs_validator ON epoch_proofs (validator)`,
     ],
   },
+  {
+    version: 2,
+    statements: [
+      // The transaction sender's journal (services/sender.ts): one row per intent, keyed by what it does
+      // (e.g. "postRoot:97:0x…:5"), written BEFORE anything is signed; the signed raw transaction and its
+      // hash are stored before it is broadcast, the receipt after it is mined. A key is sent at most once.
+      `CREATE TABLE tx_intents (
+        key text PRIMARY KEY,
+        chain_id bigint NOT NULL,
+        sender text NOT NULL,
+        target text NOT NULL,
+        data text NOT NULL,
+        status text NOT NULL CHECK (status IN ('new', 'signed', 'sent', 'mined', 'reverted', 'dropped')),
+        nonce bigint,
+        raw_tx text,
+        tx_hash text,
+        block_number bigint,
+        block_time bigint,
+        error text,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        updated_at timestamptz NOT NULL DEFAULT now()
+      )`,
+      `CREATE INDEX tx_intents_open ON tx_intents (chain_id, sender) WHERE status IN ('new', 'signed', 'sent')`,
+      // What the guardian concluded about each posted root (it acts once per root).
+      `CREATE TABLE guardian_verdicts (
+        chain_id bigint NOT NULL,
+        distributor text NOT NULL,
+        epoch numeric(78, 0) NOT NULL,
+        root text NOT NULL,
+        verdict text NOT NULL,
+        reason text NOT NULL,
+        decided_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (chain_id, distributor, epoch, root)
+      )`,
+    ],
+  },
 ];
