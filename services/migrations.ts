@@ -110,4 +110,33 @@ export const MIGRATIONS: Migration[] = [
       )`,
     ],
   },
+  {
+    version: 3,
+    statements: [
+      // The validator agent: how far it has read the chain's logs, per chain, CrossCheck and party.
+      `CREATE TABLE agent_state (
+        chain_id bigint NOT NULL,
+        cross_check text NOT NULL,
+        party text NOT NULL,
+        cursor bigint NOT NULL,
+        PRIMARY KEY (chain_id, cross_check, party)
+      )`,
+      // Every round the agent was drawn into, and how far it got: drawn → committed → revealed (or missed).
+      // The answer is stored before the commit is sent, so a restart commits the same hash.
+      `CREATE TABLE agent_checks (
+        chain_id bigint NOT NULL,
+        cross_check text NOT NULL,
+        check_id numeric(78, 0) NOT NULL,
+        party text NOT NULL,
+        round text NOT NULL CHECK (round IN ('checkers', 'fifth')),
+        commit_deadline bigint NOT NULL,
+        reveal_deadline bigint NOT NULL,
+        drawn_block bigint NOT NULL,
+        result_hash text,
+        stage text NOT NULL CHECK (stage IN ('drawn', 'committed', 'revealed', 'missed')),
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (chain_id, cross_check, check_id, party)
+      )`,
+    ],
+  },
 ];

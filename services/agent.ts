@@ -1,0 +1,469 @@
+/**
+ * The validator agent (`--roles agent`): one operator key (`DG_AGENT_KEY`) acting as a validator.
+ * - a receipt server on 127.0.0.1 where the operator's compute service asks for a signed delivery
+ *   receipt: `POST /receipt {taskId, user, inputHash, resultHash}` → the EIP-712 receipt signed now
+ *   (SDK `signReceipt`), as a receipt file's JSON;
+ * - drawn as a checker (`CheckersDrawn`) or as the fifth (`FifthDrawn`), read from the chain's logs:
+ *   runs the operator's answer command (task id and input location as arguments and environment; it
+ *   prints a result hash or `INPUT_MISMATCH`; killed after a time limit), stores the answer, commits
+ *   with the SDK's `CheckerClient.commitResult` (its salt is fsynced under the agent's salt folder
+ *   before the commit is sent) and reveals in the reveal window with `revealResult`. Its progress is in
+ *   the database (`agent_checks`) and the chain, so a restart between commit and reveal still reveals;
+ * - claims, in one transaction, every epoch the API's `/validators/{address}/claimable` lists and the
+ *   chain confirms (root posted, active, not settled);
+ * - reports what needs a human at warn/error: active stake below the minimum, a `Slashed` event naming
+ *   it, expulsion, a missed commit or reveal window, a failing answer command.
+ */
+import { spawn } from "node:child_process";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { getAddress, id, type JsonRpcProvider, type Log, type Wallet } from "ethers";
+import {
+  CheckerClient,
+  DataGenError,
+  DataGenSdkError,
+  INPUT_MISMATCH,
+  ValidatorClient,
+  signReceipt,
+  send,
+  toReceiptJson,
+  type Suite,
+} from "../sdk";
+import type { Db } from "./db";
+import { sleep } from "./indexer";
+import type { Logger } from "./log";
+
+const ZERO_HASH = `0x${"0".repeat(64)}`;
+const BYTES32 = /^0x[0-9a-fA-F]{64}$/;
+const TOPIC = {
+  CheckersDrawn: id("CheckersDrawn(uint256,address[3],uint256,uint256)"),
+  FifthDrawn: id("FifthDrawn(uint256,address,uint256,uint256)"),
+  Slashed: id("Slashed(uint256,address,address,uint256,uint256,uint256,uint256)"),
+  Expelled: id("Expelled(address,uint256,uint256,uint256)"),
+};
+
+/** An SDK error's one line, or the error. */
+const plain = (error: unknown) =>
+  error instanceof DataGenError || error instanceof DataGenSdkError ? error.message : error;
+
+export interface AgentOptions {
+  /** The operator's answer command (run by /bin/sh with the task id and the input location appended). */
+  answerCommand: string;
+  /** Milliseconds after which the answer command is killed. */
+  answerTimeoutMs: number;
+  /** Input location of a task: `<inputBase>/<taskId>` (a folder or a URL prefix). */
+  inputBase: string;
+  /** Folder of the salt files. */
+  saltDir: string;
+  /** Base URL of the API whose `/validators/{address}/claimable` the agent claims from; none: no claims. */
+  apiUrl?: string;
+  /** First block read on an empty database. */
+  fromBlock: number;
+  /** Blocks per eth_getLogs call. */
+  batchBlocks: number;
+}
+
+interface CheckRow {
+  check_id: string;
+  round: "checkers" | "fifth";
+  commit_deadline: string;
+  reveal_deadline: string;
+  result_hash: string | null;
+  stage: "drawn" | "committed" | "revealed" | "missed";
+}
+
+export interface AgentTick {
+  drawn: bigint[];
+  committed: bigint[];
+  revealed: bigint[];
+  claimed?: { epochs: bigint[]; paid: bigint };
+}
+
+/** What the answer command printed: a result hash, or INPUT_MISMATCH. */
+export async function runAnswerCommand(
+  command: string,
+  args: { taskId: string; inputLocation: string; checkId: bigint; inputHash: string },
+  timeoutMs: number,
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("/bin/sh", ["-c", `${command} "$@"`, "dg-answer", args.taskId, args.inputLocation], {
+      env: {
+        ...process.env,
+        DG_TASK_ID: args.taskId,
+        DG_INPUT_LOCATION: args.inputLocation,
+        DG_CHECK_ID: args.checkId.toString(),
+        DG_INPUT_HASH: args.inputHash,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`the answer command ran longer than ${timeoutMs} ms and was killed`));
+    }, timeoutMs);
+    child.on("error", (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      if (code !== 0) {
+        reject(new Error(`the answer command exited with ${code}: ${err.trim().split("\n").at(-1) ?? ""}`));
+        return;
+      }
+      const answer = out.trim().split("\n").at(-1)?.trim() ?? "";
+      if (answer === "INPUT_MISMATCH") resolve(INPUT_MISMATCH);
+      else if (BYTES32.test(answer) && answer !== ZERO_HASH) resolve(answer.toLowerCase());
+      else reject(new Error(`the answer command printed "${answer.slice(0, 80)}", not a result hash or INPUT_MISMATCH`));
+    });
+  });
+}
+
+export class Agent {
+  readonly checker: CheckerClient;
+  readonly validator: ValidatorClient;
+  private lastHealth: string | undefined;
+
+  constructor(
+    private readonly db: Db,
+    private readonly provider: JsonRpcProvider,
+    private readonly suite: Suite,
+    readonly wallet: Wallet,
+    private readonly log: Logger,
+    private readonly options: AgentOptions,
+  ) {
+    this.checker = new CheckerClient(suite, wallet);
+    this.validator = new ValidatorClient(suite, wallet);
+  }
+
+  private get key(): [number, string, string] {
+    return [this.suite.record.chainId, this.suite.record.contracts.CrossCheck, this.wallet.address];
+  }
+
+  /** One pass: read new logs, act on every open round, claim, check the validator's health. */
+  async tick(): Promise<AgentTick> {
+    const result: AgentTick = { drawn: [], committed: [], revealed: [] };
+    result.drawn = await this.scan();
+    const progress = await this.rounds();
+    result.committed = progress.committed;
+    result.revealed = progress.revealed;
+    if (this.options.apiUrl) {
+      try {
+        result.claimed = await this.claim();
+      } catch (error) {
+        this.log.error("claim failed", { error });
+      }
+    }
+    await this.health();
+    return result;
+  }
+
+  /** Reads the logs after the cursor: rounds naming this agent are recorded; slashes and expulsion reported. */
+  private async scan(): Promise<bigint[]> {
+    const [chainId, crossCheck, party] = this.key;
+    const rows = await this.db.query<{ cursor: string }>(
+      "SELECT cursor::text AS cursor FROM agent_state WHERE chain_id = $1 AND cross_check = $2 AND party = $3",
+      [chainId, crossCheck, party],
+    );
+    let from = rows.length ? Number(rows[0].cursor) + 1 : this.options.fromBlock;
+    const head = await this.provider.getBlockNumber();
+    const drawn: bigint[] = [];
+    const staking = this.suite.record.contracts.ValidatorStaking;
+    while (from <= head) {
+      const to = Math.min(head, from + this.options.batchBlocks - 1);
+      const logs = await this.provider.getLogs({
+        address: [crossCheck, staking],
+        topics: [[TOPIC.CheckersDrawn, TOPIC.FifthDrawn, TOPIC.Slashed, TOPIC.Expelled]],
+        fromBlock: from,
+        toBlock: to,
+      });
+      for (const log of logs) {
+        const id = this.onLog(log);
+        if (id === undefined) continue;
+        drawn.push(id.checkId);
+        await this.db.query(
+          `INSERT INTO agent_checks (chain_id, cross_check, check_id, party, round, commit_deadline, reveal_deadline, drawn_block, stage)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'drawn') ON CONFLICT DO NOTHING`,
+          [
+            chainId,
+            crossCheck,
+            id.checkId.toString(),
+            party,
+            id.round,
+            id.commitDeadline,
+            id.revealDeadline,
+            log.blockNumber,
+          ],
+        );
+        this.log.info("drawn", {
+          checkId: id.checkId,
+          round: id.round,
+          commitDeadline: id.commitDeadline,
+          revealDeadline: id.revealDeadline,
+        });
+      }
+      await this.db.query(
+        `INSERT INTO agent_state (chain_id, cross_check, party, cursor) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (chain_id, cross_check, party) DO UPDATE SET cursor = EXCLUDED.cursor`,
+        [chainId, crossCheck, party, to],
+      );
+      from = to + 1;
+    }
+    return drawn;
+  }
+
+  private onLog(
+    log: Log,
+  ): { checkId: bigint; round: "checkers" | "fifth"; commitDeadline: number; revealDeadline: number } | undefined {
+    const me = this.wallet.address;
+    const address = getAddress(log.address);
+    if (address === getAddress(this.suite.record.contracts.CrossCheck)) {
+      const parsed = this.suite.crossCheck.interface.parseLog(log);
+      if (!parsed) return undefined;
+      if (parsed.name === "CheckersDrawn" && (parsed.args.checkers as string[]).some((c) => getAddress(c) === me)) {
+        return {
+          checkId: parsed.args.checkId as bigint,
+          round: "checkers",
+          commitDeadline: Number(parsed.args.commitDeadline),
+          revealDeadline: Number(parsed.args.revealDeadline),
+        };
+      }
+      if (parsed.name === "FifthDrawn" && getAddress(parsed.args.fifth as string) === me) {
+        return {
+          checkId: parsed.args.checkId as bigint,
+          round: "fifth",
+          commitDeadline: Number(parsed.args.commitDeadline),
+          revealDeadline: Number(parsed.args.revealDeadline),
+        };
+      }
+      return undefined;
+    }
+    const parsed = this.suite.staking.interface.parseLog(log);
+    if (!parsed || getAddress(parsed.args.validator as string) !== me) return undefined;
+    if (parsed.name === "Slashed") {
+      this.log.error("slashed", {
+        validator: me,
+        checkId: parsed.args.checkId as bigint,
+        slashed: parsed.args.slashed as bigint,
+        faults: parsed.args.faults as bigint,
+        block: log.blockNumber,
+        tx: log.transactionHash,
+      });
+    } else if (parsed.name === "Expelled") {
+      this.log.error("expelled", {
+        validator: me,
+        faults: parsed.args.faults as bigint,
+        movedToUnbonding: parsed.args.movedToUnbonding as bigint,
+        unbondingEnd: parsed.args.unbondingEnd as bigint,
+        block: log.blockNumber,
+      });
+    }
+    return undefined;
+  }
+
+  private async setStage(checkId: string, stage: CheckRow["stage"], resultHash?: string): Promise<void> {
+    const [chainId, crossCheck, party] = this.key;
+    await this.db.query(
+      `UPDATE agent_checks SET stage = $5, result_hash = COALESCE($6, result_hash), updated_at = now()
+        WHERE chain_id = $1 AND cross_check = $2 AND check_id = $3 AND party = $4`,
+      [chainId, crossCheck, checkId, party, stage, resultHash ?? null],
+    );
+  }
+
+  /** Commits or reveals every open round whose window is open now. */
+  private async rounds(): Promise<{ committed: bigint[]; revealed: bigint[] }> {
+    const [chainId, crossCheck, party] = this.key;
+    const open = await this.db.query<CheckRow>(
+      `SELECT check_id::text AS check_id, round, commit_deadline::text AS commit_deadline,
+              reveal_deadline::text AS reveal_deadline, result_hash, stage
+         FROM agent_checks WHERE chain_id = $1 AND cross_check = $2 AND party = $3 AND stage IN ('drawn', 'committed')
+        ORDER BY commit_deadline`,
+      [chainId, crossCheck, party],
+    );
+    const committed: bigint[] = [];
+    const revealed: bigint[] = [];
+    for (const row of open) {
+      const checkId = BigInt(row.check_id);
+      try {
+        const now = (await this.provider.getBlock("latest"))!.timestamp;
+        const [commitment, revealedHash] = await this.suite.crossCheck.submission(checkId, party);
+        if (revealedHash !== ZERO_HASH) {
+          await this.setStage(row.check_id, "revealed");
+          continue;
+        }
+        if (commitment === ZERO_HASH) {
+          if (now >= Number(row.commit_deadline)) {
+            await this.setStage(row.check_id, "missed");
+            this.log.error("commit window missed", { checkId, commitDeadline: Number(row.commit_deadline) });
+            continue;
+          }
+          let hash = row.result_hash;
+          if (!hash) {
+            const info = await this.suite.crossCheck.checkInfo(checkId);
+            hash = await runAnswerCommand(
+              this.options.answerCommand,
+              {
+                taskId: info.taskId,
+                inputLocation: `${this.options.inputBase.replace(/\/+$/, "")}/${info.taskId}`,
+                checkId,
+                inputHash: info.inputHash,
+              },
+              this.options.answerTimeoutMs,
+            );
+            // Stored before the commit: a restart commits this same hash (and reuses its stored salt).
+            await this.setStage(row.check_id, "drawn", hash);
+          }
+          const sent = await this.checker.commitResult(checkId, hash, { saltDir: this.options.saltDir });
+          await this.setStage(row.check_id, "committed");
+          committed.push(checkId);
+          this.log.info("committed", {
+            checkId,
+            inputMismatch: hash === INPUT_MISMATCH,
+            tx: sent.receipt.hash,
+            saltFile: sent.saltFile,
+          });
+          continue;
+        }
+        if (now > Number(row.reveal_deadline)) {
+          await this.setStage(row.check_id, "missed");
+          this.log.error("reveal window missed", { checkId, revealDeadline: Number(row.reveal_deadline) });
+          continue;
+        }
+        if (now >= Number(row.commit_deadline)) {
+          const sent = await this.checker.revealResult(checkId, { saltDir: this.options.saltDir });
+          await this.setStage(row.check_id, "revealed");
+          revealed.push(checkId);
+          this.log.info("revealed", { checkId, resultHash: sent.resultHash, tx: sent.receipt.hash });
+        }
+      } catch (error) {
+        this.log.error("check round failed (retried on the next pass)", {
+          checkId,
+          error: plain(error),
+        });
+      }
+    }
+    return { committed, revealed };
+  }
+
+  /** Claims every epoch the API lists as claimable and the chain confirms, in one transaction. */
+  async claim(): Promise<{ epochs: bigint[]; paid: bigint } | undefined> {
+    const me = this.wallet.address;
+    const response = await fetch(`${this.options.apiUrl!.replace(/\/+$/, "")}/validators/${me}/claimable`);
+    if (!response.ok) throw new Error(`the API answered ${response.status} for ${me}'s claimable epochs`);
+    const body = (await response.json()) as {
+      claimable: { epoch: string; root: string; compute: string; proof: string[] }[];
+    };
+    const now = BigInt((await this.provider.getBlock("latest"))!.timestamp);
+    const rewards = this.suite.rewards;
+    const claims: { epoch: bigint; compute: bigint; proof: string[] }[] = [];
+    for (const item of body.claimable) {
+      const epoch = BigInt(item.epoch);
+      if (await rewards.isSettled(epoch, me)) continue;
+      if ((await rewards.getEpoch(epoch)).root !== item.root) continue;
+      if (now < (await rewards.activatesAt(epoch))) continue;
+      claims.push({ epoch, compute: BigInt(item.compute), proof: item.proof });
+    }
+    if (claims.length === 0) return undefined;
+    const before = await this.suite.token.balanceOf(me);
+    const receipt = await send(rewards.connect(this.wallet).claim, claims);
+    const paid = (await this.suite.token.balanceOf(me, { blockTag: receipt.blockNumber })) - before;
+    const epochs = claims.map((c) => c.epoch);
+    this.log.info("claimed", { epochs, paid, tx: receipt.hash });
+    return { epochs, paid };
+  }
+
+  /** Warns when the active stake is below the minimum, errors when expelled (each once per change). */
+  private async health(): Promise<void> {
+    const status = await this.validator.status();
+    const minStake = await this.suite.staking.minStake();
+    let state = "ok";
+    if (status.status === "Expelled") state = "expelled";
+    else if (status.status === "Active" && status.active < minStake) state = "below-minimum";
+    else if (status.status === "None") state = "not-staked";
+    if (state === this.lastHealth) return;
+    this.lastHealth = state;
+    const fields = { validator: status.address, status: status.status, active: status.active, minStake };
+    if (state === "expelled") this.log.error("the validator is expelled: it cannot stake again", fields);
+    else if (state === "below-minimum") this.log.warn("active stake below the minimum", fields);
+    else if (state === "not-staked") this.log.warn("the agent's account is not a staked validator", fields);
+  }
+
+  async run(signal: AbortSignal, pollMs: number): Promise<void> {
+    while (!signal.aborted) {
+      try {
+        await this.tick();
+      } catch (error) {
+        this.log.error("agent pass failed", { error });
+      }
+      await sleep(pollMs, signal);
+    }
+  }
+}
+
+export interface ReceiptServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The receipt server: `POST /receipt` with `{taskId, user, inputHash, resultHash}` → 200 and the signed
+ * receipt (SDK `toReceiptJson`), or 400 with `{error}` for a receipt the contract would refuse.
+ */
+export async function startReceiptServer(options: {
+  suite: Suite;
+  wallet: Wallet;
+  host: string;
+  port: number;
+  log: Logger;
+}): Promise<ReceiptServer> {
+  const reply = (res: http.ServerResponse, status: number, body: unknown) =>
+    res.writeHead(status, { "content-type": "application/json" }).end(`${JSON.stringify(body)}\n`);
+  const server = http.createServer((req, res) => {
+    if (req.url !== "/receipt") return reply(res, 404, { error: "not found: POST /receipt" });
+    if (req.method !== "POST") return reply(res, 405, { error: "POST only" });
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size > 16_384) req.destroy();
+      else chunks.push(c);
+    });
+    req.on("end", async () => {
+      try {
+        let body: Record<string, unknown>;
+        try {
+          body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as Record<string, unknown>;
+        } catch {
+          return reply(res, 400, { error: "the body is not JSON" });
+        }
+        for (const field of ["taskId", "user", "inputHash", "resultHash"]) {
+          if (typeof body?.[field] !== "string") return reply(res, 400, { error: `${field} must be a string` });
+        }
+        const signed = await signReceipt(options.suite, options.wallet, {
+          taskId: body.taskId as string,
+          user: body.user as string,
+          inputHash: body.inputHash as string,
+          resultHash: body.resultHash as string,
+        });
+        options.log.info("receipt signed", { taskId: signed.receipt.taskId, user: signed.receipt.user });
+        reply(res, 200, toReceiptJson(signed));
+      } catch (error) {
+        if (error instanceof DataGenError || error instanceof DataGenSdkError) return reply(res, 400, { error: error.message });
+        options.log.error("receipt failed", { error });
+        reply(res, 500, { error: "internal error" });
+      }
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${options.host}:${port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
