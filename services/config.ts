@@ -3,7 +3,7 @@
  * variable (`DG_RPC_URL`); a flag wins. Keys and the upload token are read from the environment only
  * ({@link SECRETS}: no flag, so they never show in a process list), never from a file in the repository.
  */
-export const ROLES = ["indexer", "api", "keeper", "oracle", "guardian"] as const;
+export const ROLES = ["indexer", "api", "keeper", "oracle", "guardian", "agent"] as const;
 export type Role = (typeof ROLES)[number];
 
 interface OptionSpec {
@@ -88,6 +88,34 @@ export const OPTIONS = {
     help: "guardian: seconds before activation at which a root whose report cannot be fetched is revoked",
     default: "3600",
   },
+  agentPort: {
+    flag: "agent-port",
+    env: "DG_AGENT_PORT",
+    help: "agent: port of the receipt server (POST /receipt), which listens on 127.0.0.1 only",
+    default: "8082",
+  },
+  answerCommand: {
+    flag: "answer-command",
+    env: "DG_ANSWER_COMMAND",
+    help: "agent: command run (by /bin/sh, with the task id and the input location appended; also DG_TASK_ID, DG_INPUT_LOCATION, DG_CHECK_ID, DG_INPUT_HASH) when drawn; prints the result hash or INPUT_MISMATCH (required for the agent)",
+  },
+  answerTimeout: {
+    flag: "answer-timeout",
+    env: "DG_ANSWER_TIMEOUT",
+    help: "agent: seconds after which the answer command is killed",
+    default: "600",
+  },
+  agentInputBase: {
+    flag: "agent-input-base",
+    env: "DG_AGENT_INPUT_BASE",
+    help: "agent: the input location given to the answer command is <this>/<task id> (a folder or a URL prefix)",
+    default: "./services-data/inputs",
+  },
+  agentApiUrl: {
+    flag: "agent-api-url",
+    env: "DG_AGENT_API_URL",
+    help: "agent: base URL of the API whose /validators/<address>/claimable it claims (none: the agent does not claim)",
+  },
   logLevel: { flag: "log-level", env: "DG_LOG_LEVEL", help: "debug, info, warn or error", default: "info" },
 } satisfies Record<string, OptionSpec>;
 
@@ -98,6 +126,7 @@ export const SECRETS = {
   DG_KEEPER_KEY: "keeper: private key of the account that sends release/settle/draw/finalize",
   DG_ORACLE_KEY: "oracle: private key of an account with ORACLE_ROLE of ComputeRewards",
   DG_GUARDIAN_KEY: "guardian: private key of an account with GUARDIAN_ROLE of ComputeRewards",
+  DG_AGENT_KEY: "agent: private key of the validator the agent acts for (receipts, commit/reveal, claims)",
   DG_ORACLE_UPLOAD_TOKEN: "oracle: bearer token of the upload server (no token: no upload server)",
 } as const;
 
@@ -106,6 +135,7 @@ export const ROLE_KEY: Partial<Record<Role, keyof typeof SECRETS>> = {
   keeper: "DG_KEEPER_KEY",
   oracle: "DG_ORACLE_KEY",
   guardian: "DG_GUARDIAN_KEY",
+  agent: "DG_AGENT_KEY",
 };
 export type Config = Record<Exclude<OptionName, "roles">, string | undefined> & { roles: Role[]; help: boolean };
 
@@ -175,6 +205,8 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
     "uploadPort",
     "guardianMissingGrace",
     "guardianDeadlineMargin",
+    "agentPort",
+    "answerTimeout",
   ] as const) {
     const v = config[name];
     if (v !== undefined && !/^[0-9]+$/.test(v))
@@ -188,6 +220,8 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
     }
     if (config.roles.includes("guardian") && !config.guardianReportUrl)
       throw new ConfigError("the guardian needs --guardian-report-url (the oracle's API)");
+    if (config.roles.includes("agent") && !config.answerCommand)
+      throw new ConfigError("the agent needs --answer-command (the operator's answer to a check)");
   }
   return config;
 }

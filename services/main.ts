@@ -1,9 +1,11 @@
 /**
- * `npm run services -- --roles indexer,api,keeper,oracle,guardian`: the network services in one process (see --help and the
+ * `npm run services -- --roles indexer,api,keeper,oracle,guardian,agent`: the network services in one process (see --help and the
  * README's "Network services"). SIGINT/SIGTERM stop every role and close the database.
  */
 import { JsonRpcProvider, Network, Wallet } from "ethers";
 import { connectSuite, loadDeployment } from "../sdk";
+import path from "node:path";
+import { Agent, startReceiptServer, type ReceiptServer } from "./agent";
 import { startApi } from "./api";
 import { ConfigError, helpText, parseConfig, type Config } from "./config";
 import { openDb } from "./db";
@@ -127,6 +129,30 @@ export async function main(argv: string[]): Promise<number> {
     );
     tasks.push(guardian.run(stop.signal, pollMs));
   }
+  let receipts: ReceiptServer | undefined;
+  if (config.roles.includes("agent")) {
+    const wallet = new Wallet(process.env.DG_AGENT_KEY!, provider);
+    const suite = connectSuite(record, provider);
+    const agent = new Agent(db, provider, suite, wallet, log.child({ role: "agent", account: wallet.address }), {
+      answerCommand: config.answerCommand!,
+      answerTimeoutMs: Number(config.answerTimeout) * 1000,
+      inputBase: config.agentInputBase!,
+      saltDir: path.join(config.dataDir!, "agent-salts"),
+      apiUrl: config.agentApiUrl,
+      fromBlock: Number(config.fromBlock),
+      batchBlocks: Number(config.batchBlocks),
+    });
+    tasks.push(agent.run(stop.signal, pollMs));
+    receipts = await startReceiptServer({
+      suite,
+      wallet,
+      host: "127.0.0.1",
+      port: Number(config.agentPort),
+      log: log.child({ role: "agent-receipts" }),
+    });
+    log.info("account", { role: "agent", account: wallet.address });
+    log.info("receipt server listening", { url: receipts.url });
+  }
   if (config.roles.includes("api")) {
     api = await startApi({
       db,
@@ -146,6 +172,7 @@ export async function main(argv: string[]): Promise<number> {
   await Promise.all(tasks);
   await api?.close();
   await upload?.close();
+  await receipts?.close();
   await db.close();
   provider.destroy();
   return 0;

@@ -1,0 +1,296 @@
+/**
+ * The validator agent against a real node (anvil, chain 97, the suite deployed by `dg:deploy`), once
+ * with PGlite and once with the PostgreSQL server named by `DG_TEST_DATABASE_URL`: the receipt server,
+ * a check where one agent is stopped between its commit and its reveal and restarted, a claim from the
+ * API's proofs, and a slash reported at level error.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { expect } from "chai";
+import { HDNodeWallet, Mnemonic, Wallet, id, recoverAddress } from "ethers";
+import { Client } from "pg";
+import {
+  CoordinatorClient,
+  VERDICTS,
+  connectSuite,
+  hashContent,
+  receiptDigest,
+  receiptDomain,
+  signReceipt,
+  validateReceiptJson,
+  type DeploymentRecord,
+  type SignedReceipt,
+  type Suite,
+} from "../../sdk";
+import { Agent, startReceiptServer } from "../../services/agent";
+import { startApi, type ApiServer } from "../../services/api";
+import { openDb, type Db } from "../../services/db";
+import { Indexer } from "../../services/indexer";
+import { createLogger } from "../../services/log";
+import { Oracle } from "../../services/oracle";
+import { Sender } from "../../services/sender";
+import { REAL_BUILD } from "../helpers/fixtures";
+import { runHardhat, startAnvil, type RunningNode } from "../helpers/node";
+
+const DAY = 86_400;
+function accountKey(i: number): string {
+  return HDNodeWallet.fromMnemonic(
+    Mnemonic.fromPhrase("test test test test test test test test test test test junk"),
+    `m/44'/60'/0'/0/${i}`,
+  ).privateKey;
+}
+
+function memoryLogger() {
+  const lines: Record<string, unknown>[] = [];
+  return { log: createLogger({ level: "debug", write: (l) => lines.push(JSON.parse(l)) }), lines };
+}
+
+async function resetPostgres(url: string): Promise<void> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  await client.query("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public");
+  await client.end();
+}
+
+const DATABASES: { name: string; open: () => Promise<Db> }[] = [{ name: "embedded (PGlite)", open: () => openDb({}) }];
+const PG_URL = process.env.DG_TEST_DATABASE_URL;
+if (PG_URL) {
+  DATABASES.push({
+    name: "PostgreSQL server",
+    open: async () => {
+      await resetPostgres(PG_URL);
+      return openDb({ databaseUrl: PG_URL });
+    },
+  });
+}
+
+const RESULT = "the result";
+
+for (const database of DATABASES) {
+  describe(`network services: the validator agent on anvil, with the ${database.name} ${REAL_BUILD}`, function () {
+    this.timeout(180_000);
+    let node: RunningNode;
+    let record: DeploymentRecord;
+    let suite: Suite;
+    let db: Db;
+    let api: ApiServer;
+    let dir: string;
+    let script: string;
+    const logs = new Map<number, ReturnType<typeof memoryLogger>>();
+    const { log } = memoryLogger();
+    const deployer = () => new Wallet(accountKey(0), node.provider);
+    const validator = (i: number) => new Wallet(accountKey(i), node.provider);
+    const coordinator = () => new CoordinatorClient(connectSuite(record, deployer()), deployer());
+    /** A fresh agent instance (a started process) for validator `i`, answering `answer`. */
+    const agentFor = (i: number, answer = hashContent(RESULT)) => {
+      if (!logs.has(i)) logs.set(i, memoryLogger());
+      return new Agent(db, node.provider, connectSuite(record, node.provider), validator(i), logs.get(i)!.log, {
+        answerCommand: `sh ${script} ${answer}`,
+        answerTimeoutMs: 20_000,
+        inputBase: path.join(dir, "inputs"),
+        saltDir: path.join(dir, `salts-${i}`),
+        apiUrl: api.url,
+        fromBlock: 0,
+        batchBlocks: 2000,
+      });
+    };
+    const now = async () => (await node.provider.getBlock("latest"))!.timestamp;
+    async function mine(blocks: number, seconds = 0) {
+      if (seconds) await node.provider.send("evm_increaseTime", [seconds]);
+      await node.provider.send("anvil_mine", [blocks]);
+    }
+    const slashedLogs = async () =>
+      node.provider.getLogs({
+        address: record.contracts.ValidatorStaking,
+        topics: [id("Slashed(uint256,address,address,uint256,uint256,uint256,uint256)")],
+        fromBlock: 0,
+        toBlock: "latest",
+      });
+    /** Opens a check of `signed`, draws it; returns its id and deadlines. */
+    async function openAndDraw(signed: SignedReceipt) {
+      const { checkId } = await coordinator().openSigned(signed);
+      await mine(1);
+      await coordinator().draw(checkId);
+      const info = await suite.crossCheck.checkInfo(checkId);
+      expect(Number(info.phase)).to.equal(2); // Drawn
+      const drawn = info.drawn.slice(0, 3).map((a) => a.toLowerCase());
+      expect(drawn.sort()).to.deep.equal([2, 3, 4].map((i) => validator(i).address.toLowerCase()).sort());
+      return { checkId, commitDeadline: Number(info.commitDeadline), revealDeadline: Number(info.revealDeadline) };
+    }
+
+    before(async () => {
+      node = await startAnvil({ chainId: 97 });
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), "dg-agent-"));
+      script = path.join(dir, "answer.sh");
+      // The operator's answer command: records its arguments and environment, prints the hash it is given.
+      fs.writeFileSync(script, `echo "$2 $3 $DG_CHECK_ID $DG_TASK_ID" >> "${path.join(dir, "calls.log")}"\necho "$1"\n`);
+      const run = await runHardhat(["dg:deploy", "--network", "bscTestnet", "--confirmations", "1"], {
+        BSC_TESTNET_RPC_URL: node.url,
+        DEPLOYER_PRIVATE_KEY: accountKey(0),
+        DG_IGNITION_DIR: path.join(dir, "ignition"),
+        DG_DEPLOYMENTS_DIR: dir,
+      });
+      expect(run.code, run.stderr).to.equal(0);
+      record = JSON.parse(fs.readFileSync(path.join(dir, "97.json"), "utf8")) as DeploymentRecord;
+      suite = connectSuite(record, node.provider);
+      const minStake = await suite.staking.minStake();
+      for (const i of [1, 2, 3, 4]) {
+        const v = validator(i);
+        await (await suite.token.connect(deployer()).transfer(v.address, minStake)).wait();
+        await (await suite.token.connect(v).approve(record.contracts.ValidatorStaking, minStake)).wait();
+        await (await suite.staking.connect(v).stake(minStake)).wait();
+      }
+      db = await database.open();
+      api = await startApi({ db, provider: node.provider, host: "127.0.0.1", port: 0, log });
+    });
+    after(async () => {
+      await api?.close();
+      await db?.close();
+      await node?.stop();
+    });
+
+    let served: SignedReceipt;
+    it("the receipt server signs a receipt that the contract's receiptDigest and the signature verify for the agent", async () => {
+      const v1 = validator(1);
+      const server = await startReceiptServer({
+        suite: connectSuite(record, node.provider),
+        wallet: v1,
+        host: "127.0.0.1",
+        port: 0,
+        log,
+      });
+      try {
+        const user = Wallet.createRandom().address;
+        const request = {
+          taskId: "agent-task-1",
+          user,
+          inputHash: hashContent("the input"),
+          resultHash: hashContent(RESULT),
+        };
+        const response = await fetch(`${server.url}/receipt`, { method: "POST", body: JSON.stringify(request) });
+        expect(response.status).to.equal(200);
+        served = validateReceiptJson(await response.json());
+        expect(served.paired).to.equal(v1.address);
+        expect(served.receipt.user).to.equal(user);
+        expect(served.receipt.resultHash).to.equal(request.resultHash);
+        const { receipt } = served;
+        const onChain = await suite.crossCheck.receiptDigest(receipt);
+        expect(onChain).to.equal(receiptDigest(receipt, receiptDomain(97n, record.contracts.CrossCheck)));
+        expect(recoverAddress(onChain, served.signature)).to.equal(v1.address);
+        // A receipt the contract would refuse is refused with a one-line reason.
+        const bad = await fetch(`${server.url}/receipt`, {
+          method: "POST",
+          body: JSON.stringify({ ...request, user: v1.address }),
+        });
+        expect(bad.status).to.equal(400);
+        expect(((await bad.json()) as { error: string }).error).to.match(/its own paired validator/);
+      } finally {
+        await server.close();
+      }
+    });
+
+    it("an agent stopped after its commit is mined, restarted, reveals in time: the check ends Pass and nobody is slashed", async () => {
+      const { checkId, commitDeadline, revealDeadline } = await openAndDraw(served);
+      const first = agentFor(2);
+      const tick = await first.tick();
+      expect(tick.drawn).to.deep.equal([checkId]);
+      expect(tick.committed).to.deep.equal([checkId]);
+      const [commitment] = await suite.crossCheck.submission(checkId, validator(2).address);
+      expect(commitment).to.not.equal(`0x${"0".repeat(64)}`);
+      // The first instance is stopped here (never used again): only the database and its salt folder remain.
+      const calls = fs.readFileSync(path.join(dir, "calls.log"), "utf8").trim().split("\n");
+      expect(calls).to.deep.equal([
+        `${served.receipt.taskId} ${path.join(dir, "inputs")}/${served.receipt.taskId} ${checkId} ${served.receipt.taskId}`,
+      ]);
+      for (const i of [3, 4]) expect((await agentFor(i).tick()).committed).to.deep.equal([checkId]);
+
+      // Before the commit deadline nothing is revealed.
+      const restarted = agentFor(2);
+      expect((await restarted.tick()).revealed).to.deep.equal([]);
+      await mine(1, commitDeadline - (await now()) + 1);
+      const again = await restarted.tick();
+      expect(again.drawn).to.deep.equal([]);
+      expect(again.revealed).to.deep.equal([checkId]);
+      for (const i of [3, 4]) expect((await agentFor(i).tick()).revealed).to.deep.equal([checkId]);
+      expect((await suite.crossCheck.submission(checkId, validator(2).address))[1]).to.equal(hashContent(RESULT));
+      expect(await now()).to.be.at.most(revealDeadline);
+
+      await mine(1, revealDeadline - (await now()) + 1);
+      const { verdict } = await coordinator().finalize(checkId);
+      expect(verdict).to.equal("Pass");
+      expect(await slashedLogs()).to.have.length(0);
+      const rows = await db.query<{ party: string; stage: string }>(
+        "SELECT party, stage FROM agent_checks WHERE check_id = $1 ORDER BY party",
+        [checkId.toString()],
+      );
+      expect(rows.map((r) => r.stage)).to.deep.equal(["revealed", "revealed", "revealed"]);
+      for (const i of [2, 3, 4]) {
+        expect(logs.get(i)!.lines.filter((l) => l.level === "error" || l.level === "warn")).to.deep.equal([]);
+      }
+    });
+
+    it("claims its epochs through the API's proofs in one transaction, paid exactly the contract's amount", async () => {
+      const [v2, v3] = [validator(2), validator(3)];
+      const genesis = Number(await suite.rewards.genesis());
+      if ((await now()) < genesis + DAY) await mine(1, genesis + DAY - (await now()) + 1);
+      const reportDir = path.join(dir, "reports");
+      fs.mkdirSync(reportDir, { recursive: true });
+      fs.writeFileSync(path.join(reportDir, "epoch-0.csv"), `validator,compute\n${v2.address},300\n${v3.address},700\n`);
+      const oracleSender = new Sender(db, node.provider, deployer(), 97, log, { pollMs: 50 });
+      const [posted] = await new Oracle(db, connectSuite(record, node.provider), oracleSender, log, reportDir).tick();
+      expect(posted).to.include({ epoch: 0n });
+      const epoch = await suite.rewards.getEpoch(0);
+      const indexer = new Indexer(db, node.provider, record, { fromBlock: 0, batchBlocks: 2000, reorgDepth: 16 }, log);
+      // In the challenge window: nothing claimable yet.
+      await indexer.syncToHead();
+      expect((await agentFor(2).tick()).claimed).to.equal(undefined);
+
+      await mine(1, Number(await suite.rewards.activatesAt(0)) - (await now()) + 1);
+      await indexer.syncToHead();
+      const expected = (epoch.pool * 300n) / 1000n;
+      const before = await suite.token.balanceOf(v2.address);
+      const tick = await agentFor(2).tick();
+      expect(tick.claimed).to.deep.equal({ epochs: [0n], paid: expected });
+      expect((await suite.token.balanceOf(v2.address)) - before).to.equal(expected);
+      expect(await suite.rewards.isSettled(0, v2.address)).to.equal(true);
+      // Claimed once: the next pass (index not yet caught up) sends nothing.
+      expect((await agentFor(2).tick()).claimed).to.equal(undefined);
+      expect((await suite.token.balanceOf(v2.address)) - before).to.equal(expected);
+    });
+
+    it("an agent that answers against the majority is slashed and expelled: both are reported at level error", async () => {
+      const signed = await signReceipt(suite, validator(1), {
+        taskId: "agent-task-2",
+        user: Wallet.createRandom().address,
+        input: "the input",
+        result: RESULT,
+      });
+      const { checkId, commitDeadline, revealDeadline } = await openAndDraw(signed);
+      const wrong = agentFor(2, hashContent("another result"));
+      expect((await wrong.tick()).committed).to.deep.equal([checkId]);
+      for (const i of [3, 4]) expect((await agentFor(i).tick()).committed).to.deep.equal([checkId]);
+      await mine(1, commitDeadline - (await now()) + 1);
+      expect((await wrong.tick()).revealed).to.deep.equal([checkId]);
+      for (const i of [3, 4]) expect((await agentFor(i).tick()).revealed).to.deep.equal([checkId]);
+      await mine(1, revealDeadline - (await now()) + 1);
+      const { verdict } = await coordinator().finalize(checkId);
+      expect(verdict).to.equal(VERDICTS[3]); // CheckerSlashed
+      expect(await slashedLogs()).to.have.length(1);
+
+      const lines = logs.get(2)!.lines;
+      const errorsBefore = lines.filter((l) => l.level === "error").length;
+      await wrong.tick();
+      const errors = lines.filter((l) => l.level === "error").slice(errorsBefore);
+      const slashed = errors.find((l) => l.msg === "slashed");
+      expect(slashed).to.include({ validator: validator(2).address, checkId: checkId.toString() });
+      expect(errors.some((l) => l.msg === "expelled")).to.equal(true);
+      expect(errors.some((l) => String(l.msg).startsWith("the validator is expelled"))).to.equal(true);
+      // Reported once: the next pass adds no error line.
+      await wrong.tick();
+      expect(lines.filter((l) => l.level === "error").length).to.equal(errorsBefore + errors.length);
+      // The honest checkers log no error.
+      for (const i of [3, 4]) expect(logs.get(i)!.lines.filter((l) => l.level === "error")).to.deep.equal([]);
+    });
+  });
+}
