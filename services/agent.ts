@@ -95,13 +95,19 @@ export async function runAnswerCommand(
         DG_INPUT_HASH: args.inputHash,
       },
       stdio: ["ignore", "pipe", "pipe"],
+      // Its own process group, so that the time limit kills the command's children too.
+      detached: true,
     });
     let out = "";
     let err = "";
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));
     child.stderr.on("data", (d: Buffer) => (err += d.toString()));
     const timer = setTimeout(() => {
-      child.kill("SIGKILL");
+      try {
+        process.kill(-child.pid!, "SIGKILL");
+      } catch {
+        child.kill("SIGKILL");
+      }
       reject(new Error(`the answer command ran longer than ${timeoutMs} ms and was killed`));
     }, timeoutMs);
     child.on("error", (error) => {
@@ -117,7 +123,8 @@ export async function runAnswerCommand(
       const answer = out.trim().split("\n").at(-1)?.trim() ?? "";
       if (answer === "INPUT_MISMATCH") resolve(INPUT_MISMATCH);
       else if (BYTES32.test(answer) && answer !== ZERO_HASH) resolve(answer.toLowerCase());
-      else reject(new Error(`the answer command printed "${answer.slice(0, 80)}", not a result hash or INPUT_MISMATCH`));
+      else
+        reject(new Error(`the answer command printed "${answer.slice(0, 80)}", not a result hash or INPUT_MISMATCH`));
     });
   });
 }
@@ -451,7 +458,8 @@ export async function startReceiptServer(options: {
         options.log.info("receipt signed", { taskId: signed.receipt.taskId, user: signed.receipt.user });
         reply(res, 200, toReceiptJson(signed));
       } catch (error) {
-        if (error instanceof DataGenError || error instanceof DataGenSdkError) return reply(res, 400, { error: error.message });
+        if (error instanceof DataGenError || error instanceof DataGenSdkError)
+          return reply(res, 400, { error: error.message });
         options.log.error("receipt failed", { error });
         reply(res, 500, { error: "internal error" });
       }

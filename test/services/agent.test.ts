@@ -12,6 +12,7 @@ import { HDNodeWallet, Mnemonic, Wallet, id, recoverAddress } from "ethers";
 import { Client } from "pg";
 import {
   CoordinatorClient,
+  INPUT_MISMATCH,
   VERDICTS,
   connectSuite,
   hashContent,
@@ -23,7 +24,7 @@ import {
   type SignedReceipt,
   type Suite,
 } from "../../sdk";
-import { Agent, startReceiptServer } from "../../services/agent";
+import { Agent, runAnswerCommand, startReceiptServer } from "../../services/agent";
 import { startApi, type ApiServer } from "../../services/api";
 import { openDb, type Db } from "../../services/db";
 import { Indexer } from "../../services/indexer";
@@ -66,6 +67,33 @@ if (PG_URL) {
 }
 
 const RESULT = "the result";
+
+describe("network services: the agent's answer command", function () {
+  this.timeout(20_000);
+  const args = {
+    taskId: `0x${"ab".repeat(32)}`,
+    inputLocation: "/inputs/x",
+    checkId: 7n,
+    inputHash: `0x${"cd".repeat(32)}`,
+  };
+  it("gets the task id and input location as arguments and environment; INPUT_MISMATCH is the contract's constant", async () => {
+    const hash = hashContent("r");
+    expect(
+      await runAnswerCommand(`test "$1 $2 $DG_CHECK_ID" = "${args.taskId} /inputs/x 7" && echo ${hash} #`, args, 5000),
+    ).to.equal(hash);
+    expect(await runAnswerCommand("echo INPUT_MISMATCH #", args, 5000)).to.equal(INPUT_MISMATCH);
+  });
+  it("refuses other output, a failing command, and kills one that runs too long", async () => {
+    const reason = async (command: string, timeout = 5000) =>
+      runAnswerCommand(command, args, timeout).then(
+        () => "resolved",
+        (error: Error) => error.message,
+      );
+    expect(await reason("echo not-a-hash #")).to.match(/printed "not-a-hash", not a result hash/);
+    expect(await reason("exit 3 #")).to.match(/exited with 3/);
+    expect(await reason("sleep 5 #", 300)).to.match(/longer than 300 ms and was killed/);
+  });
+});
 
 for (const database of DATABASES) {
   describe(`network services: the validator agent on anvil, with the ${database.name} ${REAL_BUILD}`, function () {
@@ -124,7 +152,10 @@ for (const database of DATABASES) {
       dir = fs.mkdtempSync(path.join(os.tmpdir(), "dg-agent-"));
       script = path.join(dir, "answer.sh");
       // The operator's answer command: records its arguments and environment, prints the hash it is given.
-      fs.writeFileSync(script, `echo "$2 $3 $DG_CHECK_ID $DG_TASK_ID" >> "${path.join(dir, "calls.log")}"\necho "$1"\n`);
+      fs.writeFileSync(
+        script,
+        `echo "$2 $3 $DG_CHECK_ID $DG_TASK_ID" >> "${path.join(dir, "calls.log")}"\necho "$1"\n`,
+      );
       const run = await runHardhat(["dg:deploy", "--network", "bscTestnet", "--confirmations", "1"], {
         BSC_TESTNET_RPC_URL: node.url,
         DEPLOYER_PRIVATE_KEY: accountKey(0),
@@ -236,7 +267,10 @@ for (const database of DATABASES) {
       if ((await now()) < genesis + DAY) await mine(1, genesis + DAY - (await now()) + 1);
       const reportDir = path.join(dir, "reports");
       fs.mkdirSync(reportDir, { recursive: true });
-      fs.writeFileSync(path.join(reportDir, "epoch-0.csv"), `validator,compute\n${v2.address},300\n${v3.address},700\n`);
+      fs.writeFileSync(
+        path.join(reportDir, "epoch-0.csv"),
+        `validator,compute\n${v2.address},300\n${v3.address},700\n`,
+      );
       const oracleSender = new Sender(db, node.provider, deployer(), 97, log, { pollMs: 50 });
       const [posted] = await new Oracle(db, connectSuite(record, node.provider), oracleSender, log, reportDir).tick();
       expect(posted).to.include({ epoch: 0n });
