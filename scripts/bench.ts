@@ -10,6 +10,7 @@ import { ethers, network } from "hardhat";
 import { mine, takeSnapshot, time } from "@nomicfoundation/hardhat-network-helpers";
 import { getAddress, toBeHex, type ContractTransactionResponse, type Signer } from "ethers";
 import { deploySuite } from "./lib/deploySuite";
+import { RECEIPT_TYPES, receiptDomain } from "../sdk/crosscheck";
 import { buildEpoch, type BuiltEpoch, type ComputeEntry } from "./lib/epoch";
 import type { DataGen, SwarmStaker } from "../typechain-types";
 
@@ -357,21 +358,7 @@ async function main() {
   const WRONG = ethers.id("a wrong result");
   const OTHER = ethers.id("another wrong result");
   const INPUT_MISMATCH = await crossCheck.INPUT_MISMATCH();
-  const domain = {
-    name: "CrossCheck",
-    version: "1",
-    chainId,
-    verifyingContract: await crossCheck.getAddress(),
-  };
-  const RECEIPT_TYPES = {
-    Receipt: [
-      { name: "taskId", type: "bytes32" },
-      { name: "user", type: "address" },
-      { name: "inputHash", type: "bytes32" },
-      { name: "resultHash", type: "bytes32" },
-      { name: "deliveredAt", type: "uint64" },
-    ],
-  };
+  const domain = receiptDomain(chainId, await crossCheck.getAddress());
   /** A validator still Active (a slashed checker at the minimum stake is expelled). */
   const activeValidator = async (): Promise<Signer & { address: string }> => {
     for (const v of [v1, v2, v3, v4, ...joiners]) if ((await staking.validatorInfo(v.address)).status === 1n) return v;
@@ -508,7 +495,7 @@ async function main() {
     await (await large.token.transfer(v1.address, DG)).wait();
     await (await large.token.connect(v1).approve(largeStaking, DG)).wait();
     await (await large.staking.connect(v1).stake(DG)).wait();
-    const largeDomain = { ...domain, verifyingContract: await large.crossCheck.getAddress() };
+    const largeDomain = receiptDomain(chainId, await large.crossCheck.getAddress());
     const receipt = {
       taskId: ethers.id("bench-task-large"),
       user: user.address,

@@ -21,6 +21,7 @@ import {
   modelSeed,
   playRound,
   result,
+  signReceipt,
   taskId,
   wordOf,
   type Answer,
@@ -522,7 +523,7 @@ async function crossCheck(w: World, op: Extract<Op, { kind: "check" }>): Promise
     resultHash: A,
     deliveredAt: BigInt(await time.latest()),
   };
-  const signature = await signReceipt(w, paired, receipt);
+  const signature = await signReceipt(paired, w.crossCheck, receipt);
   const opened = await attempt(async () =>
     (await w.crossCheck.connect(w.coordinator).open(receipt, paired.address, signature)).wait(),
   );
@@ -539,7 +540,12 @@ async function crossCheck(w: World, op: Extract<Op, { kind: "check" }>): Promise
     "a receipt opens one check",
   ).to.equal(false);
   const otherChain = { ...receipt, taskId: taskId(`p-${count}-other-chain`) };
-  const foreign = await signReceipt(w, paired, otherChain, 1n);
+  const foreign = await signReceipt(
+    paired,
+    w.crossCheck,
+    otherChain,
+    (await ethers.provider.getNetwork()).chainId + 1n,
+  );
   expect(
     await attempt(async () =>
       (await w.crossCheck.connect(w.coordinator).open(otherChain, paired.address, foreign)).wait(),
@@ -608,31 +614,6 @@ async function crossCheck(w: World, op: Extract<Op, { kind: "check" }>): Promise
 /** The contract's INPUT_MISMATCH for "INPUT_MISMATCH", the answer itself otherwise. */
 function answerOf(w: World, answer: Answer): Answer {
   return answer === M ? w.inputMismatch : answer;
-}
-
-/** The paired validator's EIP-712 signature of a delivery receipt (another chain id for replay tests). */
-async function signReceipt(
-  w: World,
-  paired: World["stakers"][number],
-  receipt: { taskId: string; user: string; inputHash: string; resultHash: string; deliveredAt: bigint },
-  chainOffset = 0n,
-): Promise<string> {
-  const domain = {
-    name: "CrossCheck",
-    version: "1",
-    chainId: (await ethers.provider.getNetwork()).chainId + chainOffset,
-    verifyingContract: await w.crossCheck.getAddress(),
-  };
-  const types = {
-    Receipt: [
-      { name: "taskId", type: "bytes32" },
-      { name: "user", type: "address" },
-      { name: "inputHash", type: "bytes32" },
-      { name: "resultHash", type: "bytes32" },
-      { name: "deliveredAt", type: "uint64" },
-    ],
-  };
-  return paired.signTypedData(domain, types, receipt);
 }
 
 async function checkInvariants(w: World, m: Model): Promise<void> {
