@@ -8,8 +8,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
-import { HDNodeWallet, Mnemonic, Wallet, id, recoverAddress } from "ethers";
-import { Client } from "pg";
+import { Wallet, id, recoverAddress } from "ethers";
 import {
   CoordinatorClient,
   INPUT_MISMATCH,
@@ -26,45 +25,15 @@ import {
 } from "../../sdk";
 import { Agent, runAnswerCommand, startReceiptServer } from "../../services/agent";
 import { startApi, type ApiServer } from "../../services/api";
-import { openDb, type Db } from "../../services/db";
+import { type Db } from "../../services/db";
 import { Indexer } from "../../services/indexer";
-import { createLogger } from "../../services/log";
 import { Oracle } from "../../services/oracle";
 import { Sender } from "../../services/sender";
 import { REAL_BUILD } from "../helpers/fixtures";
+import { accountKey, memoryLogger, DATABASES } from "./helpers";
 import { runHardhat, startAnvil, type RunningNode } from "../helpers/node";
 
 const DAY = 86_400;
-function accountKey(i: number): string {
-  return HDNodeWallet.fromMnemonic(
-    Mnemonic.fromPhrase("test test test test test test test test test test test junk"),
-    `m/44'/60'/0'/0/${i}`,
-  ).privateKey;
-}
-
-function memoryLogger() {
-  const lines: Record<string, unknown>[] = [];
-  return { log: createLogger({ level: "debug", write: (l) => lines.push(JSON.parse(l)) }), lines };
-}
-
-async function resetPostgres(url: string): Promise<void> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  await client.query("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public");
-  await client.end();
-}
-
-const DATABASES: { name: string; open: () => Promise<Db> }[] = [{ name: "embedded (PGlite)", open: () => openDb({}) }];
-const PG_URL = process.env.DG_TEST_DATABASE_URL;
-if (PG_URL) {
-  DATABASES.push({
-    name: "PostgreSQL server",
-    open: async () => {
-      await resetPostgres(PG_URL);
-      return openDb({ databaseUrl: PG_URL });
-    },
-  });
-}
 
 const RESULT = "the result";
 

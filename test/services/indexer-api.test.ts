@@ -8,50 +8,17 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
-import { HDNodeWallet, Mnemonic, Wallet } from "ethers";
-import { Client } from "pg";
+import { Wallet } from "ethers";
 import { OracleClient, connectSuite, type DeploymentRecord, type Suite } from "../../sdk";
 import { createRoutes, startApi, type ApiServer } from "../../services/api";
-import { migrate, openDb, type Db } from "../../services/db";
+import { migrate, type Db } from "../../services/db";
 import { Indexer } from "../../services/indexer";
-import { createLogger } from "../../services/log";
 import { publishEpoch } from "../../services/published";
 import { REAL_BUILD } from "../helpers/fixtures";
+import { accountKey, memoryLogger, DATABASES } from "./helpers";
 import { runHardhat, startAnvil, type RunningNode } from "../helpers/node";
 
 const DAY = 86_400;
-function accountKey(i: number): string {
-  return HDNodeWallet.fromMnemonic(
-    Mnemonic.fromPhrase("test test test test test test test test test test test junk"),
-    `m/44'/60'/0'/0/${i}`,
-  ).privateKey;
-}
-
-/** Logs collected in memory: tests assert on them, and the run's output stays quiet. */
-function memoryLogger() {
-  const lines: Record<string, unknown>[] = [];
-  return { log: createLogger({ level: "debug", write: (l) => lines.push(JSON.parse(l)) }), lines };
-}
-
-/** A fresh, empty schema on the PostgreSQL server at `url`. */
-async function resetPostgres(url: string): Promise<void> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  await client.query("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public");
-  await client.end();
-}
-
-const DATABASES: { name: string; open: () => Promise<Db> }[] = [{ name: "embedded (PGlite)", open: () => openDb({}) }];
-const PG_URL = process.env.DG_TEST_DATABASE_URL;
-if (PG_URL) {
-  DATABASES.push({
-    name: "PostgreSQL server",
-    open: async () => {
-      await resetPostgres(PG_URL);
-      return openDb({ databaseUrl: PG_URL });
-    },
-  });
-}
 
 describe(`network services: indexer and API on anvil ${REAL_BUILD}`, function () {
   this.timeout(180_000);

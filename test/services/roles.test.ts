@@ -9,8 +9,7 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
-import { HDNodeWallet, JsonRpcProvider, Mnemonic, Network, Wallet, id } from "ethers";
-import { Client } from "pg";
+import { JsonRpcProvider, Network, Wallet, id } from "ethers";
 import {
   CoordinatorClient,
   OracleClient,
@@ -20,30 +19,18 @@ import {
   type Suite,
 } from "../../sdk";
 import { startApi, type ApiServer } from "../../services/api";
-import { openDb, type Db } from "../../services/db";
+import { type Db } from "../../services/db";
 import { Guardian } from "../../services/guardian";
 import { Indexer } from "../../services/indexer";
 import { Keeper } from "../../services/keeper";
-import { createLogger } from "../../services/log";
 import { Oracle, startUploadServer } from "../../services/oracle";
 import { publishEpoch } from "../../services/published";
 import { Sender, type IntentRow, type SenderHooks } from "../../services/sender";
 import { REAL_BUILD } from "../helpers/fixtures";
+import { accountKey, memoryLogger, DATABASES } from "./helpers";
 import { runHardhat, startAnvil, type RunningNode } from "../helpers/node";
 
 const DAY = 86_400;
-function accountKey(i: number): string {
-  return HDNodeWallet.fromMnemonic(
-    Mnemonic.fromPhrase("test test test test test test test test test test test junk"),
-    `m/44'/60'/0'/0/${i}`,
-  ).privateKey;
-}
-
-function memoryLogger() {
-  const lines: Record<string, unknown>[] = [];
-  return { log: createLogger({ level: "debug", write: (l) => lines.push(JSON.parse(l)) }), lines };
-}
-
 class SimulatedCrash extends Error {}
 const crash = () => {
   throw new SimulatedCrash("process killed here");
@@ -57,25 +44,6 @@ async function rejects(promise: Promise<unknown>, type: new (...args: never[]) =
     caught = error;
   }
   expect(caught, "expected a rejection").to.be.instanceOf(type);
-}
-
-async function resetPostgres(url: string): Promise<void> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  await client.query("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public");
-  await client.end();
-}
-
-const DATABASES: { name: string; open: () => Promise<Db> }[] = [{ name: "embedded (PGlite)", open: () => openDb({}) }];
-const PG_URL = process.env.DG_TEST_DATABASE_URL;
-if (PG_URL) {
-  DATABASES.push({
-    name: "PostgreSQL server",
-    open: async () => {
-      await resetPostgres(PG_URL);
-      return openDb({ databaseUrl: PG_URL });
-    },
-  });
 }
 
 /** An HTTP proxy to `target` that answers 503 to the first `failures` requests: an RPC that stops answering. */
