@@ -29,6 +29,7 @@ import {
 } from "ethers";
 import type { Suite } from "./deployments";
 import { DataGenSdkError } from "./errors";
+import { readJsonFile } from "./proofs";
 import { send } from "./validator";
 
 /** CrossCheck verdicts, by enum value. */
@@ -265,21 +266,7 @@ export function validateReceiptJson(value: unknown, where = "receipt file"): Sig
 
 /** Reads and checks a receipt file. */
 export function readReceiptFile(file: string): SignedReceipt {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch (error) {
-    throw new DataGenSdkError(
-      `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-    );
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new DataGenSdkError(`${file}: not valid JSON (${(error as Error).message.split("\n")[0]})`);
-  }
-  return validateReceiptJson(parsed, file);
+  return validateReceiptJson(readJsonFile(file), file);
 }
 
 /** Writes a receipt file (pretty JSON). */

@@ -70,8 +70,8 @@ export function validateProofsFile(value: unknown, where = "proofs file"): Proof
   return value as ProofsFile;
 }
 
-/** Reads and checks a proofs file. */
-export function readProofsFile(file: string): ProofsFile {
+/** Reads a JSON file; a missing file or malformed JSON is a one-line {@link DataGenSdkError}. */
+export function readJsonFile(file: string): unknown {
   let text: string;
   try {
     text = fs.readFileSync(file, "utf8");
@@ -80,13 +80,16 @@ export function readProofsFile(file: string): ProofsFile {
       `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
     );
   }
-  let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    return JSON.parse(text) as unknown;
   } catch (error) {
     throw new DataGenSdkError(`${file}: not valid JSON (${(error as Error).message.split("\n")[0]})`);
   }
-  return validateProofsFile(parsed, file);
+}
+
+/** Reads and checks a proofs file. */
+export function readProofsFile(file: string): ProofsFile {
+  return validateProofsFile(readJsonFile(file), file);
 }
 
 /** Writes a proofs file (pretty JSON). */
