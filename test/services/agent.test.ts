@@ -30,8 +30,8 @@ import { Indexer } from "../../services/indexer";
 import { Oracle } from "../../services/oracle";
 import { Sender } from "../../services/sender";
 import { REAL_BUILD } from "../helpers/fixtures";
-import { accountKey, memoryLogger, DATABASES } from "./helpers";
-import { runHardhat, startAnvil, type RunningNode } from "../helpers/node";
+import { accountKey, memoryLogger, DATABASES, deployOn, stakeMinimum } from "./helpers";
+import { startAnvil, type RunningNode } from "../helpers/node";
 
 const DAY = 86_400;
 
@@ -125,22 +125,8 @@ for (const database of DATABASES) {
         script,
         `echo "$2 $3 $DG_CHECK_ID $DG_TASK_ID" >> "${path.join(dir, "calls.log")}"\necho "$1"\n`,
       );
-      const run = await runHardhat(["dg:deploy", "--network", "bscTestnet", "--confirmations", "1"], {
-        BSC_TESTNET_RPC_URL: node.url,
-        DEPLOYER_PRIVATE_KEY: accountKey(0),
-        DG_IGNITION_DIR: path.join(dir, "ignition"),
-        DG_DEPLOYMENTS_DIR: dir,
-      });
-      expect(run.code, run.stderr).to.equal(0);
-      record = JSON.parse(fs.readFileSync(path.join(dir, "97.json"), "utf8")) as DeploymentRecord;
-      suite = connectSuite(record, node.provider);
-      const minStake = await suite.staking.minStake();
-      for (const i of [1, 2, 3, 4]) {
-        const v = validator(i);
-        await (await suite.token.connect(deployer()).transfer(v.address, minStake)).wait();
-        await (await suite.token.connect(v).approve(record.contracts.ValidatorStaking, minStake)).wait();
-        await (await suite.staking.connect(v).stake(minStake)).wait();
-      }
+      ({ record, suite } = await deployOn(node, dir));
+      await stakeMinimum(suite, record, deployer(), [1, 2, 3, 4].map(validator));
       db = await database.open();
       api = await startApi({ db, provider: node.provider, host: "127.0.0.1", port: 0, log });
     });

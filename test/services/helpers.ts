@@ -3,10 +3,15 @@
  * databases every test runs against — the embedded one (PGlite, in memory) always, and the
  * PostgreSQL server named by `DG_TEST_DATABASE_URL` (`.ci/run` starts one) with a fresh schema.
  */
-import { HDNodeWallet, Mnemonic } from "ethers";
+import fs from "node:fs";
+import path from "node:path";
+import { expect } from "chai";
+import { HDNodeWallet, Mnemonic, type Signer } from "ethers";
 import { Client } from "pg";
 import { openDb, type Db } from "../../services/db";
 import { createLogger } from "../../services/log";
+import { connectSuite, type DeploymentRecord, type Suite } from "../../sdk";
+import { runHardhat, type RunningNode } from "../helpers/node";
 
 /** Private key of the node's test account `i` (anvil's and Hardhat's default mnemonic). */
 export function accountKey(i: number): string {
@@ -43,4 +48,30 @@ if (PG_URL) {
       return openDb({ databaseUrl: PG_URL });
     },
   });
+}
+
+/**
+ * Deploys the suite on `node` (chain 97) with `dg:deploy` in a child process, as an operator would,
+ * recording it in `dir`; returns the deployment record and the suite connected to the node.
+ */
+export async function deployOn(node: RunningNode, dir: string): Promise<{ record: DeploymentRecord; suite: Suite }> {
+  const run = await runHardhat(["dg:deploy", "--network", "bscTestnet", "--confirmations", "1"], {
+    BSC_TESTNET_RPC_URL: node.url,
+    DEPLOYER_PRIVATE_KEY: accountKey(0),
+    DG_IGNITION_DIR: path.join(dir, "ignition"),
+    DG_DEPLOYMENTS_DIR: dir,
+  });
+  expect(run.code, run.stderr).to.equal(0);
+  const record = JSON.parse(fs.readFileSync(path.join(dir, "97.json"), "utf8")) as DeploymentRecord;
+  return { record, suite: connectSuite(record, node.provider) };
+}
+
+/** `stakers` each receive the minimum stake from `treasury` and stake it. */
+export async function stakeMinimum(suite: Suite, record: DeploymentRecord, treasury: Signer, stakers: Signer[]) {
+  const minStake = await suite.staking.minStake();
+  for (const v of stakers) {
+    await (await suite.token.connect(treasury).transfer(await v.getAddress(), minStake)).wait();
+    await (await suite.token.connect(v).approve(record.contracts.ValidatorStaking, minStake)).wait();
+    await (await suite.staking.connect(v).stake(minStake)).wait();
+  }
 }

@@ -15,8 +15,8 @@ import { migrate, type Db } from "../../services/db";
 import { Indexer } from "../../services/indexer";
 import { publishEpoch } from "../../services/published";
 import { REAL_BUILD } from "../helpers/fixtures";
-import { accountKey, memoryLogger, DATABASES } from "./helpers";
-import { runHardhat, startAnvil, type RunningNode } from "../helpers/node";
+import { accountKey, memoryLogger, DATABASES, deployOn, stakeMinimum } from "./helpers";
+import { startAnvil, type RunningNode } from "../helpers/node";
 
 const DAY = 86_400;
 
@@ -45,22 +45,9 @@ describe(`network services: indexer and API on anvil ${REAL_BUILD}`, function ()
   before(async () => {
     node = await startAnvil({ chainId: 97 });
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dg-services-"));
-    const run = await runHardhat(["dg:deploy", "--network", "bscTestnet", "--confirmations", "1"], {
-      BSC_TESTNET_RPC_URL: node.url,
-      DEPLOYER_PRIVATE_KEY: accountKey(0),
-      DG_IGNITION_DIR: path.join(dir, "ignition"),
-      DG_DEPLOYMENTS_DIR: dir,
-    });
-    expect(run.code, run.stderr).to.equal(0);
-    record = JSON.parse(fs.readFileSync(path.join(dir, "97.json"), "utf8")) as DeploymentRecord;
-    suite = connectSuite(record, node.provider);
+    ({ record, suite } = await deployOn(node, dir));
     // Two validators staked before epoch 0 starts (genesis is the next midnight).
-    const minStake = await suite.staking.minStake();
-    for (const v of validators()) {
-      await (await suite.token.connect(deployer()).transfer(v.address, minStake)).wait();
-      await (await suite.token.connect(v).approve(record.contracts.ValidatorStaking, minStake)).wait();
-      await (await suite.staking.connect(v).stake(minStake)).wait();
-    }
+    await stakeMinimum(suite, record, deployer(), validators());
   });
   after(async () => node?.stop());
 

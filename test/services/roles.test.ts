@@ -27,8 +27,8 @@ import { Oracle, startUploadServer } from "../../services/oracle";
 import { publishEpoch } from "../../services/published";
 import { Sender, type IntentRow, type SenderHooks } from "../../services/sender";
 import { REAL_BUILD } from "../helpers/fixtures";
-import { accountKey, memoryLogger, DATABASES } from "./helpers";
-import { runHardhat, startAnvil, type RunningNode } from "../helpers/node";
+import { accountKey, memoryLogger, DATABASES, deployOn, stakeMinimum } from "./helpers";
+import { startAnvil, type RunningNode } from "../helpers/node";
 
 const DAY = 86_400;
 class SimulatedCrash extends Error {}
@@ -123,21 +123,8 @@ for (const database of DATABASES) {
       node = await startAnvil({ chainId: 97 });
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dg-roles-"));
       reportDir = path.join(dir, "reports");
-      const run = await runHardhat(["dg:deploy", "--network", "bscTestnet", "--confirmations", "1"], {
-        BSC_TESTNET_RPC_URL: node.url,
-        DEPLOYER_PRIVATE_KEY: accountKey(0),
-        DG_IGNITION_DIR: path.join(dir, "ignition"),
-        DG_DEPLOYMENTS_DIR: dir,
-      });
-      expect(run.code, run.stderr).to.equal(0);
-      record = JSON.parse(fs.readFileSync(path.join(dir, "97.json"), "utf8")) as DeploymentRecord;
-      suite = connectSuite(record, node.provider);
-      const minStake = await suite.staking.minStake();
-      for (const v of validators()) {
-        await (await suite.token.connect(deployer()).transfer(v.address, minStake)).wait();
-        await (await suite.token.connect(v).approve(record.contracts.ValidatorStaking, minStake)).wait();
-        await (await suite.staking.connect(v).stake(minStake)).wait();
-      }
+      ({ record, suite } = await deployOn(node, dir));
+      await stakeMinimum(suite, record, deployer(), validators());
       const rewards = suite.rewards.connect(deployer());
       await (await rewards.grantRole(await rewards.GUARDIAN_ROLE(), guardianWallet().address)).wait();
       db = await database.open();
