@@ -4,6 +4,7 @@ pragma solidity 0.8.28;
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {DataGen} from "../../contracts/token/DataGen.sol";
 import {MiningReservation} from "../../contracts/emission/MiningReservation.sol";
+import {PermitDigest} from "./base/Permit.sol";
 import {TestBase} from "./base/Test.sol";
 
 /**
@@ -213,17 +214,7 @@ contract ReservationHandler is TestBase {
         uint256 deadline
     ) private view returns (uint8 v, bytes32 r, bytes32 s) {
         address owner = accounts[ownerIndex];
-        bytes32 structHash = keccak256(
-            abi.encode(
-                keccak256("Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)"),
-                owner,
-                spender,
-                value,
-                token.nonces(owner),
-                deadline
-            )
-        );
-        bytes32 digest = keccak256(abi.encodePacked("\x19\x01", token.DOMAIN_SEPARATOR(), structHash));
+        bytes32 digest = PermitDigest.hash(token, owner, spender, value, deadline);
         return vm.sign(holderKeys[ownerIndex], digest);
     }
 

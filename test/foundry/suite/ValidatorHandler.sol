@@ -6,6 +6,7 @@ import {DataGen} from "../../../contracts/token/DataGen.sol";
 import {MiningReservation} from "../../../contracts/emission/MiningReservation.sol";
 import {ValidatorStaking} from "../../../contracts/staking/ValidatorStaking.sol";
 import {IValidatorStaking} from "../../../contracts/interfaces/IValidatorStaking.sol";
+import {PermitDigest} from "../base/Permit.sol";
 import {TestBase} from "../base/Test.sol";
 import {SuiteModel} from "./SuiteModel.sol";
 
@@ -190,17 +191,7 @@ contract ValidatorHandler is TestBase {
         uint256 value,
         uint256 deadline
     ) private view returns (uint8, bytes32, bytes32) {
-        bytes32 structHash = keccak256(
-            abi.encode(
-                keccak256("Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)"),
-                owner,
-                spender,
-                value,
-                token.nonces(owner),
-                deadline
-            )
-        );
-        bytes32 digest = keccak256(abi.encodePacked("\x19\x01", token.DOMAIN_SEPARATOR(), structHash));
+        bytes32 digest = PermitDigest.hash(token, owner, spender, value, deadline);
         return vm.sign(model.keyOf(owner), digest);
     }
 }
