@@ -1,9 +1,10 @@
 import path from "node:path";
-import { subtask, vars } from "hardhat/config";
+import { subtask } from "hardhat/config";
 import type { HardhatUserConfig } from "hardhat/config";
 import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
 import "@nomicfoundation/hardhat-toolbox";
 import "./tasks";
+import { DEFAULT_KEY_VARIABLE, keyFrom, secret } from "./tasks/lib/keys";
 
 /**
  * Solidity compiler: pinned to the exact version of the npm `solc` package (solcjs), so that a
@@ -31,12 +32,11 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string
   };
 });
 
-/** Keys and RPC URLs never live in the repo: Hardhat configuration variables or the environment. */
-function secret(name: string): string | undefined {
-  return process.env[name] ?? (vars.has(name) ? vars.get(name) : undefined);
-}
-
-const deployerKey = secret("DEPLOYER_PRIVATE_KEY");
+/**
+ * Keys and RPC URLs never live in the repo: Hardhat configuration variables or the environment. A
+ * malformed key is left out (Hardhat would refuse every command): the tasks that sign say what is wrong.
+ */
+const deployerKey = keyFrom(DEFAULT_KEY_VARIABLE).key;
 const accounts = deployerKey ? [deployerKey] : [];
 
 const config: HardhatUserConfig = {
@@ -50,7 +50,8 @@ const config: HardhatUserConfig = {
   },
   networks: {
     hardhat: {},
-    localhost: { url: "http://127.0.0.1:8545" },
+    // A node on this machine (`npx hardhat node`, or anvil); DG_LOCALHOST_URL points it elsewhere.
+    localhost: { url: process.env.DG_LOCALHOST_URL ?? "http://127.0.0.1:8545" },
     bscTestnet: {
       // No default endpoint: `dg:deploy` refuses with one line when the URL is missing (README lists public ones).
       url: secret("BSC_TESTNET_RPC_URL") ?? "",

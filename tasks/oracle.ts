@@ -4,30 +4,33 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { task, types } from "hardhat/config";
-import { id } from "ethers";
+import { task } from "hardhat/config";
+import { VoidSigner, ZeroAddress, id } from "ethers";
 import { parseAddress, parseBytes32, parseWhole } from "./lib/args";
-import { connect, printLines } from "./lib/context";
+import { connect, iso, printLines, withConnection, type ConnectionArgs } from "./lib/context";
 import { runTask } from "./lib/run";
 
-const ACCOUNT = ["account", "Index of the acting account among the network's accounts", 0, types.int] as const;
-
-task(
-  "dg:epoch:build",
-  "Build an epoch from a compute report (CSV or JSON) into a root and a proofs file; sends nothing",
+withConnection(
+  task(
+    "dg:epoch:build",
+    "Build an epoch from a compute report (CSV or JSON) into a root and a proofs file; sends nothing",
+  ),
+  "read",
 )
   .addParam("report", "The compute report: CSV `validator,compute` lines, or JSON [{validator, compute}]")
   .addParam("epoch", "The epoch id")
   .addParam("out", "Where to write the proofs file (JSON)")
-  .addOptionalParam(...ACCOUNT)
-  .setAction(async (args: { report: string; epoch: string; out: string; account: number }, hre) =>
+  .setAction(async (args: { report: string; epoch: string; out: string } & ConnectionArgs, hre) =>
     runTask(async () => {
       const epoch = parseWhole(args.epoch, "epoch");
       const { readComputeReport } = await import("../scripts/lib/report");
       const entries = readComputeReport(args.report);
       const { OracleClient, writeProofsFile } = await import("../sdk");
-      const { suite, signer } = await connect(hre, args.account);
-      const { built, proofs } = await new OracleClient(suite, signer).buildEpoch(epoch, entries);
+      const { suite, signer, provider } = await connect(hre, args, "read");
+      const { built, proofs } = await new OracleClient(
+        suite,
+        signer ?? new VoidSigner(ZeroAddress, provider),
+      ).buildEpoch(epoch, entries);
       writeProofsFile(args.out, proofs);
       printLines([
         ["epoch", epoch],
@@ -39,20 +42,44 @@ task(
     }),
   );
 
-task("dg:epoch:submit", "Post an epoch's root and total compute from its proofs file (oracle role)")
+withConnection(
+  task("dg:epoch:submit", "Post an epoch's root and total compute from its proofs file (oracle role)"),
+  "send",
+)
   .addParam("proofs", "The proofs file written by dg:epoch:build")
-  .addOptionalParam(...ACCOUNT)
-  .setAction(async (args: { proofs: string; account: number }, hre) =>
+  .setAction(async (args: { proofs: string } & ConnectionArgs, hre) =>
     runTask(async () => {
       const { OracleClient, readProofsFile, formatDG } = await import("../sdk");
       const proofs = readProofsFile(args.proofs);
-      const { suite, signer } = await connect(hre, args.account);
+      const { suite, signer } = await connect(hre, args);
       const epoch = BigInt(proofs.epoch);
       const receipt = await new OracleClient(suite, signer).postEpoch(epoch, proofs);
       printLines([
         ["epoch", epoch],
         ["pool", formatDG((await suite.rewards.getEpoch(epoch)).pool)],
-        ["claims open at", new Date(Number(await suite.rewards.activatesAt(epoch)) * 1000).toISOString()],
+        ["claims open at", iso(await suite.rewards.activatesAt(epoch))],
+        ["transaction", receipt.hash],
+      ]);
+    }),
+  );
+
+withConnection(
+  task(
+    "dg:epoch:revoke",
+    "Revoke a posted epoch root before it activates (guardian role): its pool is kept for a new root",
+  ),
+  "send",
+)
+  .addParam("epoch", "The epoch id")
+  .setAction(async (args: { epoch: string } & ConnectionArgs, hre) =>
+    runTask(async () => {
+      const epoch = parseWhole(args.epoch, "epoch");
+      const { OracleClient } = await import("../sdk");
+      const { suite, signer } = await connect(hre, args);
+      const receipt = await new OracleClient(suite, signer).revokeEpoch(epoch);
+      printLines([
+        ["epoch", epoch],
+        ["revoked", "the oracle may post a corrected root for it"],
         ["transaction", receipt.hash],
       ]);
     }),
@@ -87,7 +114,10 @@ function hashArg(
   return hash !== undefined ? { hash: parseBytes32(hash, `${name}-hash`) } : { data: readBytes(file!, name) };
 }
 
-task("dg:receipt:sign", "Sign the delivery receipt of a task you delivered (paired validator); sends nothing")
+withConnection(
+  task("dg:receipt:sign", "Sign the delivery receipt of a task you delivered (paired validator); sends nothing"),
+  "send",
+)
   .addParam("task", "The task: 32-byte hex, or any text (hashed)")
   .addParam("user", "The user's address")
   .addOptionalParam("input", "The task's input file (hashed), or give --input-hash")
@@ -96,7 +126,6 @@ task("dg:receipt:sign", "Sign the delivery receipt of a task you delivered (pair
   .addOptionalParam("resultHash", "The delivered result's hash (32-byte hex)")
   .addOptionalParam("deliveredAt", "Unix seconds (default: the latest block's time)")
   .addParam("out", "Where to write the receipt file (JSON: receipt, signature, paired, chain, contract)")
-  .addOptionalParam(...ACCOUNT)
   .setAction(
     async (
       args: {
@@ -108,8 +137,7 @@ task("dg:receipt:sign", "Sign the delivery receipt of a task you delivered (pair
         resultHash?: string;
         deliveredAt?: string;
         out: string;
-        account: number;
-      },
+      } & ConnectionArgs,
       hre,
     ) =>
       runTask(async () => {
@@ -122,7 +150,7 @@ task("dg:receipt:sign", "Sign the delivery receipt of a task you delivered (pair
             ? undefined
             : parseWhole(args.deliveredAt, "delivered-at", { max: 2n ** 64n - 1n });
         const { signReceipt, writeReceiptFile } = await import("../sdk");
-        const { suite, signer } = await connect(hre, args.account);
+        const { suite, signer } = await connect(hre, args);
         const signed = await signReceipt(suite, signer, {
           taskId,
           user,
@@ -138,20 +166,19 @@ task("dg:receipt:sign", "Sign the delivery receipt of a task you delivered (pair
           ["paired validator", signed.paired],
           ["input hash", signed.receipt.inputHash],
           ["result hash", signed.receipt.resultHash],
-          ["delivered at", new Date(Number(signed.receipt.deliveredAt) * 1000).toISOString()],
+          ["delivered at", iso(signed.receipt.deliveredAt)],
           ["receipt file", path.resolve(args.out)],
         ]);
       }),
   );
 
-task("dg:check:open", "Open a cross-check from a delivery receipt file (coordinator role)")
+withConnection(task("dg:check:open", "Open a cross-check from a delivery receipt file (coordinator role)"), "send")
   .addParam("receipt", "The receipt file written by dg:receipt:sign (JSON: receipt, signature, paired)")
-  .addOptionalParam(...ACCOUNT)
-  .setAction(async (args: { receipt: string; account: number }, hre) =>
+  .setAction(async (args: { receipt: string } & ConnectionArgs, hre) =>
     runTask(async () => {
       const { CoordinatorClient, readReceiptFile } = await import("../sdk");
       const signed = readReceiptFile(args.receipt);
-      const { suite, signer } = await connect(hre, args.account);
+      const { suite, signer } = await connect(hre, args);
       const { checkId, snapshotBlock, transaction } = await new CoordinatorClient(suite, signer).openSigned(signed);
       printLines([
         ["check", checkId],
@@ -164,14 +191,13 @@ task("dg:check:open", "Open a cross-check from a delivery receipt file (coordina
     }),
   );
 
-task("dg:check:draw", "Draw a check's checkers (or its fifth validator) from the seed block")
+withConnection(task("dg:check:draw", "Draw a check's checkers (or its fifth validator) from the seed block"), "send")
   .addParam("check", "Check id")
-  .addOptionalParam(...ACCOUNT)
-  .setAction(async (args: { check: string; account: number }, hre) =>
+  .setAction(async (args: { check: string } & ConnectionArgs, hre) =>
     runTask(async () => {
       const checkId = parseWhole(args.check, "check", { min: 1n });
       const { CoordinatorClient } = await import("../sdk");
-      const { suite, signer } = await connect(hre, args.account);
+      const { suite, signer } = await connect(hre, args);
       const receipt = await new CoordinatorClient(suite, signer).draw(checkId);
       const info = await suite.crossCheck.checkInfo(checkId);
       printLines([
@@ -179,16 +205,19 @@ task("dg:check:draw", "Draw a check's checkers (or its fifth validator) from the
           "drawn",
           info.drawn.filter((a) => !/^0x0{40}$/.test(a)).join(", ") || "(re-armed: draw again in a later block)",
         ],
-        ["commit until", new Date(Number(info.commitDeadline) * 1000).toISOString()],
-        ["reveal until", new Date(Number(info.revealDeadline) * 1000).toISOString()],
+        ["commit until", iso(info.commitDeadline)],
+        ["reveal until", iso(info.revealDeadline)],
         ["transaction", receipt.hash],
       ]);
     }),
   );
 
-task(
-  "dg:check:commit",
-  "Commit your answer to a check you were drawn for (the commitment is computed locally; the salt is stored first)",
+withConnection(
+  task(
+    "dg:check:commit",
+    "Commit your answer to a check you were drawn for (the commitment is computed locally; the salt is stored first)",
+  ),
+  "send",
 )
   .addParam("check", "Check id")
   .addOptionalParam("result", "Your result hash (32-byte hex)")
@@ -198,7 +227,6 @@ task(
     "saltFile",
     "Where to store the salt (default: ~/.datagen/salts/<chain>-<contract>-<check>-<you>.json)",
   )
-  .addOptionalParam(...ACCOUNT)
   .setAction(
     async (
       args: {
@@ -207,8 +235,7 @@ task(
         inputMismatch: boolean;
         input?: string;
         saltFile?: string;
-        account: number;
-      },
+      } & ConnectionArgs,
       hre,
     ) =>
       runTask(async () => {
@@ -219,7 +246,7 @@ task(
         const result = args.result === undefined ? undefined : parseBytes32(args.result, "result");
         const input = args.input === undefined ? undefined : readBytes(args.input, "input");
         const { CheckerClient, INPUT_MISMATCH, hashInput } = await import("../sdk");
-        const { suite, signer } = await connect(hre, args.account);
+        const { suite, signer } = await connect(hre, args);
         if (input !== undefined && result !== undefined) {
           const expected = (await suite.crossCheck.checkInfo(checkId)).inputHash;
           if (hashInput(input) !== expected.toLowerCase()) {
@@ -240,15 +267,17 @@ task(
       }),
   );
 
-task("dg:check:reveal", "Reveal your committed answer (after the commit deadline), read back from the salt file")
+withConnection(
+  task("dg:check:reveal", "Reveal your committed answer (after the commit deadline), read back from the salt file"),
+  "send",
+)
   .addParam("check", "Check id")
   .addOptionalParam("saltFile", "The salt file dg:check:commit printed (default: the store's file for this check)")
-  .addOptionalParam(...ACCOUNT)
-  .setAction(async (args: { check: string; saltFile?: string; account: number }, hre) =>
+  .setAction(async (args: { check: string; saltFile?: string } & ConnectionArgs, hre) =>
     runTask(async () => {
       const checkId = parseWhole(args.check, "check", { min: 1n });
       const { CheckerClient } = await import("../sdk");
-      const { suite, signer } = await connect(hre, args.account);
+      const { suite, signer } = await connect(hre, args);
       const revealed = await new CheckerClient(suite, signer).revealResult(checkId, { saltFile: args.saltFile });
       printLines([
         ["revealed", revealed.resultHash],
@@ -258,14 +287,16 @@ task("dg:check:reveal", "Reveal your committed answer (after the commit deadline
     }),
   );
 
-task("dg:check:finalize", "Finalize a check after its reveal deadline: verdict, slashes, rewards")
+withConnection(
+  task("dg:check:finalize", "Finalize a check after its reveal deadline: verdict, slashes, rewards"),
+  "send",
+)
   .addParam("check", "Check id")
-  .addOptionalParam(...ACCOUNT)
-  .setAction(async (args: { check: string; account: number }, hre) =>
+  .setAction(async (args: { check: string } & ConnectionArgs, hre) =>
     runTask(async () => {
       const checkId = parseWhole(args.check, "check", { min: 1n });
       const { CoordinatorClient, formatDG } = await import("../sdk");
-      const { suite, signer } = await connect(hre, args.account);
+      const { suite, signer } = await connect(hre, args);
       const { verdict, receipt } = await new CoordinatorClient(suite, signer).finalize(checkId);
       const lines: [string, string][] = [["verdict", verdict]];
       for (const log of receipt.logs) {
