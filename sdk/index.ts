@@ -11,4 +11,4 @@ export * from "./holder";
 export * from "./oracle";
 export * from "./crosscheck";
 export * from "./schedule";
-export type { ComputeEntry, BuiltEpoch } from "./epoch";
+export { buildEpoch, type ComputeEntry, type BuiltEpoch } from "./epoch";

@@ -377,6 +377,7 @@ describe("SDK pre-flight: nothing is sent until every check the contract makes h
     it("approves and pulls only what the pool still takes: more than the balance is fine when the pool needs less", async () => {
       const { s, backer, client } = await setup();
       const vote = await s.inflationVote.getAddress();
+      await s.token.approve(vote, 99_000n * DG);
       await s.inflationVote.back(3n, 99_000n * DG); // 1,000 DG left to fill
       const before = await s.token.balanceOf(backer.address);
       await client.back(3n, 150_000n * DG);
@@ -759,7 +760,7 @@ describe("SDK pre-flight: nothing is sent until every check the contract makes h
         s,
         s.deployer.address,
         () => oracle.postEpoch(0n, built),
-        "the epoch is built for chain 97, not this network's chain 31337",
+        "the built epoch is for chain 97, not this network's chain 31337",
       );
     });
 
