@@ -100,6 +100,33 @@ async function expectSdkRefused(s: S, who: string, action: () => Promise<unknown
   expect(await untouched(s, who), "nothing sent").to.deep.equal(before);
 }
 
+/**
+ * One `it` per case: `sdk(...args)` must be refused with the case's error having sent nothing, and
+ * `contract(...args)`, the same call on the contract, must revert with the same error.
+ */
+function refusals<A extends unknown[]>(
+  setup: () => Promise<{
+    s: S;
+    who: string;
+    sdk: (...args: A) => Promise<unknown>;
+    contract: (...args: A) => Promise<unknown>;
+  }>,
+  cases: [what: string, args: A, expected: Expected][],
+) {
+  for (const [what, args, expected] of cases) {
+    it(`refuses ${what}`, async () => {
+      const { s, who, sdk, contract } = await setup();
+      await expectRefused(
+        s,
+        who,
+        () => sdk(...args),
+        expected,
+        () => contract(...args),
+      );
+    });
+  }
+}
+
 /** Proposals 1 (a 10-day vote, Voting), 2 (Queued) and 3 (Pooling), by others[0], filled by the deployer. */
 async function withProposals() {
   const fixture = await sdkSuite();
@@ -147,30 +174,26 @@ describe("SDK pre-flight: nothing is sent until every check the contract makes h
         await fixture.s.token.connect(voter).approve(vote, amount);
         return fixture.s.inflationVote.connect(voter).vote.estimateGas(id, support, amount);
       };
-      return { ...fixture, voter, client: await holderOf(fixture, voter), direct };
+      const client = await holderOf(fixture, voter);
+      const sdk = (id: bigint, support: boolean, amount: bigint) => client.vote(id, support, amount);
+      return { ...fixture, voter, client, direct, who: voter.address, sdk, contract: direct };
     }
 
-    const cases: [string, bigint, boolean, bigint, Expected][] = [
+    refusals(setup, [
       [
         "a proposal that does not exist",
-        99n,
-        true,
-        20n * DG,
+        [99n, true, 20n * DG],
         { name: "InflationVoteUnknownProposal", args: [99n], message: "there is no proposal 99" },
       ],
-      ["proposal 0", 0n, true, 20n * DG, { name: "InflationVoteUnknownProposal", args: [0n] }],
+      ["proposal 0", [0n, true, 20n * DG], { name: "InflationVoteUnknownProposal", args: [0n] }],
       [
         "a zero amount (the contract's first check)",
-        99n,
-        true,
-        0n,
+        [99n, true, 0n],
         { name: "InflationVoteZeroAmount", args: [], message: "the amount must be more than 0 DG" },
       ],
       [
         "a proposal still pooling",
-        3n,
-        true,
-        20n * DG,
+        [3n, true, 20n * DG],
         {
           name: "InflationVoteWrongStatus",
           args: [3n, 1n],
@@ -179,9 +202,7 @@ describe("SDK pre-flight: nothing is sent until every check the contract makes h
       ],
       [
         "a queued proposal, with too little DG too (the status comes first)",
-        2n,
-        false,
-        1n,
+        [2n, false, 1n],
         {
           name: "InflationVoteWrongStatus",
           args: [2n, 2n],
@@ -190,28 +211,14 @@ describe("SDK pre-flight: nothing is sent until every check the contract makes h
       ],
       [
         "1 wei below the minimum lock of 20 DG",
-        1n,
-        true,
-        20n * DG - 1n,
+        [1n, true, 20n * DG - 1n],
         {
           name: "InflationVoteBelowMinimumLock",
           args: [20n * DG - 1n, 20n * DG],
           message: "a vote locks at least 20 DG; 19.999999999999999999 DG is too little",
         },
       ],
-    ];
-    for (const [what, proposal, support, amount, expected] of cases) {
-      it(`refuses ${what}`, async () => {
-        const { s, voter, client, direct } = await setup();
-        await expectRefused(
-          s,
-          voter.address,
-          () => client.vote(proposal, support, amount),
-          expected,
-          () => direct(proposal, support, amount),
-        );
-      });
-    }
+    ]);
 
     it("refuses more DG than the voter holds", async () => {
       const { s, voter, client, direct } = await setup();
@@ -309,36 +316,25 @@ describe("SDK pre-flight: nothing is sent until every check the contract makes h
         await fixture.s.token.connect(backer).approve(vote, amount);
         return fixture.s.inflationVote.connect(backer).back.estimateGas(id, amount);
       };
-      return { ...fixture, backer, client: await holderOf(fixture, backer), direct };
+      const client = await holderOf(fixture, backer);
+      const sdk = (id: bigint, amount: bigint) => client.back(id, amount);
+      return { ...fixture, backer, client, direct, who: backer.address, sdk, contract: direct };
     }
 
-    const cases: [string, bigint, bigint, Expected][] = [
-      ["a zero amount", 3n, 0n, { name: "InflationVoteZeroAmount", args: [] }],
-      ["a proposal that does not exist", 4n, 1n * DG, { name: "InflationVoteUnknownProposal", args: [4n] }],
+    refusals(setup, [
+      ["a zero amount", [3n, 0n], { name: "InflationVoteZeroAmount", args: [] }],
+      ["a proposal that does not exist", [4n, 1n * DG], { name: "InflationVoteUnknownProposal", args: [4n] }],
       [
         "a proposal being voted on",
-        1n,
-        1n * DG,
+        [1n, 1n * DG],
         {
           name: "InflationVoteWrongStatus",
           args: [1n, 3n],
           message: "proposal 1 is being voted, which does not allow this",
         },
       ],
-      ["a queued proposal (its pool is full)", 2n, 1n * DG, { name: "InflationVoteWrongStatus", args: [2n, 2n] }],
-    ];
-    for (const [what, proposal, amount, expected] of cases) {
-      it(`refuses ${what}`, async () => {
-        const { s, backer, client, direct } = await setup();
-        await expectRefused(
-          s,
-          backer.address,
-          () => client.back(proposal, amount),
-          expected,
-          () => direct(proposal, amount),
-        );
-      });
-    }
+      ["a queued proposal (its pool is full)", [2n, 1n * DG], { name: "InflationVoteWrongStatus", args: [2n, 2n] }],
+    ]);
 
     it("refuses a proposal whose pooling window ends before approve + back can land", async () => {
       const { s, backer, client, direct } = await setup();
@@ -396,14 +392,15 @@ describe("SDK pre-flight: nothing is sent until every check the contract makes h
         await fixture.s.token.connect(proposer).approve(vote, 1_000n * DG);
         return fixture.s.inflationVote.connect(proposer).propose.estimateGas(bps, duration);
       };
-      return { ...fixture, proposer, client: await holderOf(fixture, proposer), direct };
+      const client = await holderOf(fixture, proposer);
+      const sdk = async (bps: bigint, duration: bigint) => client.propose(bps, duration);
+      return { ...fixture, proposer, client, direct, who: proposer.address, sdk, contract: direct };
     }
 
-    const cases: [string, bigint, bigint, Expected][] = [
+    refusals(setup, [
       [
         "a burn rate above 10,000 bps (with a bad duration too: the rate comes first)",
-        10_001n,
-        DAY,
+        [10_001n, DAY],
         {
           name: "InflationVoteBurnBpsOutOfRange",
           args: [10_001n, 10_000n],
@@ -412,8 +409,7 @@ describe("SDK pre-flight: nothing is sent until every check the contract makes h
       ],
       [
         "the burn rate in force",
-        0n,
-        7n * DAY,
+        [0n, 7n * DAY],
         {
           name: "InflationVoteBurnBpsUnchanged",
           args: [0n],
@@ -422,8 +418,7 @@ describe("SDK pre-flight: nothing is sent until every check the contract makes h
       ],
       [
         "a vote 1 second shorter than 7 days",
-        2_000n,
-        7n * DAY - 1n,
+        [2_000n, 7n * DAY - 1n],
         {
           name: "InflationVoteDurationOutOfRange",
           args: [7n * DAY - 1n, 7n * DAY, 30n * DAY],
@@ -432,27 +427,14 @@ describe("SDK pre-flight: nothing is sent until every check the contract makes h
       ],
       [
         "a vote of 31 days",
-        2_000n,
-        31n * DAY,
+        [2_000n, 31n * DAY],
         {
           name: "InflationVoteDurationOutOfRange",
           args: [31n * DAY, 7n * DAY, 30n * DAY],
           message: "the voting duration 31 days is outside 7 days .. 30 days",
         },
       ],
-    ];
-    for (const [what, bps, duration, expected] of cases) {
-      it(`refuses ${what}`, async () => {
-        const { s, proposer, client, direct } = await setup();
-        await expectRefused(
-          s,
-          proposer.address,
-          () => client.propose(bps, duration),
-          expected,
-          () => direct(bps, duration),
-        );
-      });
-    }
+    ]);
 
     it("refuses a proposer who cannot pay the deposit", async () => {
       const { s, proposer, client, direct } = await setup();
