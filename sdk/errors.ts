@@ -53,7 +53,7 @@ export function formatDuration(seconds: bigint): string {
 }
 
 const VALIDATOR_STATUS = ["not staked", "Active", "cooling down", "expelled"];
-const PROPOSAL_STATUS = ["unknown", "pooling", "queued", "being voted", "passed", "failed", "expired"];
+const PROPOSAL_STATUS = ["unknown", "pooling", "queued", "being voted on", "passed", "failed", "expired"];
 const SIDE = ["no side", "for", "against"];
 const CHECK_PHASE = [
   "unknown",

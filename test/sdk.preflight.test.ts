@@ -266,6 +266,22 @@ describe("SDK pre-flight: nothing is sent until every check the contract makes h
       );
     });
 
+    it("refuses a vote with DG in it at its end (votingEnd), not before", async () => {
+      const { s, voter, client, direct } = await setup();
+      const other = s.others[2];
+      await s.token.connect(other).approve(await s.inflationVote.getAddress(), 20n * DG);
+      await s.inflationVote.connect(other).vote(1n, true, 20n * DG);
+      const end = (await s.inflationVote.getProposal(1n)).votingEnd;
+      await time.increaseTo(end - 2n);
+      await expectRefused(
+        s,
+        voter.address,
+        () => client.vote(1n, true, 20n * DG),
+        { name: "InflationVoteVotingClosed", args: [1n, end] },
+        () => direct(1n, true, 20n * DG),
+      );
+    });
+
     it("accepts the same vote at the same moment when the allowance is there (one transaction, at the last second)", async () => {
       const { s, voter, client } = await setup();
       const closesAt = (await s.inflationVote.getProposal(1n)).votingStart + 7n * DAY;
@@ -330,7 +346,7 @@ describe("SDK pre-flight: nothing is sent until every check the contract makes h
         {
           name: "InflationVoteWrongStatus",
           args: [1n, 3n],
-          message: "proposal 1 is being voted, which does not allow this",
+          message: "proposal 1 is being voted on, which does not allow this",
         },
       ],
       ["a queued proposal (its pool is full)", [2n, 1n * DG], { name: "InflationVoteWrongStatus", args: [2n, 2n] }],
@@ -934,6 +950,17 @@ describe("SDK pre-flight: nothing is sent until every check the contract makes h
       expect([(await f.s.rewards.getEpoch(0n)).root, await f.s.rewards.nextEpoch()]).to.deep.equal([ZeroHash, 0n]);
       await f.oracle.postEpoch(0n, f.epoch0.proofs);
       expect((await f.s.rewards.getEpoch(0n)).root).to.equal(f.epoch0.built.root);
+    });
+
+    it("after revoking the latest root, the epoch can be posted again at once although an earlier root exists", async () => {
+      const f = await loadFixture(posted);
+      await time.increaseTo(f.activation); // epoch 0 active (final); epoch 1 has ended
+      const epoch1 = await f.oracle.buildEpoch(1n, [{ validator: f.s.validators[1].address, compute: 4n }]);
+      await f.oracle.postEpoch(1n, epoch1.proofs);
+      await f.oracle.revokeEpoch(1n);
+      expect(await f.s.rewards.nextEpoch()).to.equal(1n);
+      await f.oracle.postEpoch(1n, epoch1.proofs);
+      expect((await f.s.rewards.getEpoch(1n)).root).to.equal(epoch1.built.root);
     });
   });
 
