@@ -3,7 +3,7 @@
  * decoded from a failed call or transaction into a {@link DataGenError} whose message says in plain
  * words what went wrong.
  */
-import { ErrorFragment, Interface, formatUnits, type InterfaceAbi } from "ethers";
+import { ErrorFragment, FunctionFragment, Interface, ZeroHash, formatUnits, id, type InterfaceAbi } from "ethers";
 import {
   ComputeRewards__factory,
   CrossCheck__factory,
@@ -41,8 +41,19 @@ export function formatDG(wei: bigint): string {
   return `${negative ? "-" : ""}${grouped}${fraction === "0" ? "" : `.${fraction}`} DG`;
 }
 
+/**
+ * A duration in seconds, exactly, in the largest whole unit: "7 days", "1 hour", "604799 s".
+ * (`--days` is what users type; a value that is not a whole number of days or hours stays in seconds.)
+ */
+export function formatDuration(seconds: bigint): string {
+  const unit = (n: bigint, name: string) => `${n} ${name}${n === 1n ? "" : "s"}`;
+  if (seconds > 0n && seconds % 86_400n === 0n) return unit(seconds / 86_400n, "day");
+  if (seconds > 0n && seconds % 3_600n === 0n) return unit(seconds / 3_600n, "hour");
+  return `${seconds} s`;
+}
+
 const VALIDATOR_STATUS = ["not staked", "Active", "cooling down", "expelled"];
-const PROPOSAL_STATUS = ["unknown", "pooling", "queued", "being voted", "passed", "failed", "expired"];
+const PROPOSAL_STATUS = ["unknown", "pooling", "queued", "being voted on", "passed", "failed", "expired"];
 const SIDE = ["no side", "for", "against"];
 const CHECK_PHASE = [
   "unknown",
@@ -59,7 +70,8 @@ const s = (args: Args, i: number) => String(args[i]);
 const dg = (args: Args, i: number) => formatDG(a(args, i));
 const time = (args: Args, i: number) => new Date(Number(a(args, i)) * 1000).toISOString().replace(".000Z", "Z");
 const bps = (args: Args, i: number) => `${a(args, i)} bps`;
-const secs = (args: Args, i: number) => `${a(args, i)} s`;
+const secs = (args: Args, i: number) => formatDuration(a(args, i));
+const role = (args: Args, i: number) => roleName(s(args, i));
 const named = (names: string[], args: Args, i: number) => names[Number(a(args, i))] ?? `#${a(args, i)}`;
 
 /** One plain-words sentence per custom error of the suite, by error name. */
@@ -88,12 +100,12 @@ export const ERROR_MESSAGES: Record<string, (args: Args) => string> = {
   AccessControlEnforcedDefaultAdminRules: () => "the default admin role only moves by the two-step, delayed transfer",
   AccessControlInvalidDefaultAdmin: (x) =>
     `${s(x, 0)} is not the pending default admin (or the transfer is not due yet)`,
-  AccessControlUnauthorizedAccount: (x) => `${s(x, 0)} lacks the role ${s(x, 1)} needed for this call`,
+  AccessControlUnauthorizedAccount: (x) => `${s(x, 0)} lacks the role ${role(x, 1)} needed for this call`,
   CheckpointUnorderedInsertion: () => "a history checkpoint was written out of order (an internal error)",
   SafeCastOverflowedUintDowncast: (x) => `the value ${a(x, 1)} does not fit in ${a(x, 0)} bits`,
   // BoundedDefaultAdminRules (ValidatorStaking, ComputeRewards, CrossCheck)
   AdminDelayOutOfRange: (x) => `the admin delay ${secs(x, 0)} is above the maximum of ${secs(x, 1)}`,
-  RoleGrantToZeroAddress: (x) => `the role ${s(x, 0)} cannot be granted to the zero address`,
+  RoleGrantToZeroAddress: (x) => `the role ${role(x, 0)} cannot be granted to the zero address`,
   // MiningReservation
   MiningReservationAlreadyFunded: () => "the reservation is already funded",
   MiningReservationBeneficiaryAlreadySet: (x) => `the beneficiary is already set to ${s(x, 0)} (it is set once)`,
@@ -230,6 +242,26 @@ export const SUITE_ABIS: Record<string, InterfaceAbi> = {
   CrossCheck: CrossCheck__factory.abi,
 };
 
+/**
+ * The suite's role constants by value, read from the contracts' ABIs: every public `*_ROLE()`
+ * constant is keccak256 of its name, except OpenZeppelin's DEFAULT_ADMIN_ROLE, which is zero.
+ */
+export const ROLE_NAMES: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.values(SUITE_ABIS).flatMap((abi) =>
+    new Interface(abi).fragments
+      .filter(
+        (f): f is FunctionFragment =>
+          f instanceof FunctionFragment && /_ROLE$/.test(f.name) && f.inputs.length === 0 && f.constant,
+      )
+      .map((f) => [f.name === "DEFAULT_ADMIN_ROLE" ? ZeroHash : id(f.name), f.name]),
+  ),
+);
+
+/** The name of a role of the suite (e.g. "ORACLE_ROLE") from its bytes32 value; an unknown role stays in hex. */
+export function roleName(role: string): string {
+  return ROLE_NAMES[role.toLowerCase()] ?? role;
+}
+
 /** Every error fragment of the suite, one per selector. */
 export function suiteErrorFragments(): ErrorFragment[] {
   const bySelector = new Map<string, ErrorFragment>();
@@ -284,6 +316,17 @@ export function decodeError(error: unknown): DataGenError | undefined {
   const explain = ERROR_MESSAGES[parsed.name];
   const message = explain ? explain(args) : `${parsed.name}(${args.map(String).join(", ")})`;
   return new DataGenError(parsed.name, args, message);
+}
+
+/**
+ * The error a suite contract reverts with as `errorName(...args)`, built without a transaction: the
+ * error is ABI-encoded and decoded exactly as a revert is ({@link decodeError}), so a check the SDK
+ * makes before sending gives the same name, arguments (bigints, checksummed addresses) and message
+ * as the contract's own refusal.
+ * @throws Error if the suite has no such error or the arguments do not fit it (a bug in the caller).
+ */
+export function contractError(errorName: string, args: readonly unknown[] = []): DataGenError {
+  return decodeError({ data: suiteErrorInterface().encodeErrorResult(errorName, args) })!;
 }
 
 /** Runs `action`; a suite error comes back as a {@link DataGenError} with a plain-words message. */

@@ -4,7 +4,7 @@
  */
 import fs from "node:fs";
 import { getAddress, isAddress } from "ethers";
-import type { BuiltEpoch } from "./epoch";
+import { buildEpoch, type BuiltEpoch } from "./epoch";
 import { DataGenSdkError } from "./errors";
 
 export const PROOFS_FORMAT = "datagen-epoch-proofs/1";
@@ -68,6 +68,66 @@ export function validateProofsFile(value: unknown, where = "proofs file"): Proof
     }
   }
   return value as ProofsFile;
+}
+
+/** Where a proofs file must belong: a chain, its ComputeRewards contract, an epoch. */
+export interface ProofsTarget {
+  chainId: bigint;
+  distributor: string;
+  epoch: bigint;
+}
+
+/**
+ * Checks, without any chain read, that `file` is for `target` (same chain, distributor and epoch) and
+ * that its root, its total compute and every proof are those of its own leaves: the tree is rebuilt
+ * from the file's `(validator, compute)` entries with {@link buildEpoch}, the only protection against
+ * a hand-edited or corrupted file. `what` names the file in the messages ("the proofs file").
+ * Returns the rebuilt epoch.
+ * @throws DataGenSdkError naming the first mismatch.
+ */
+export function verifyProofsFile(file: ProofsFile, target: ProofsTarget, what = "the proofs file"): BuiltEpoch {
+  const checked = validateProofsFile(file, what);
+  if (BigInt(checked.chainId) !== target.chainId) {
+    throw new DataGenSdkError(`${what} is for chain ${checked.chainId}, not this network's chain ${target.chainId}`);
+  }
+  if (getAddress(checked.distributor) !== getAddress(target.distributor)) {
+    throw new DataGenSdkError(
+      `${what} is for the distributor ${getAddress(checked.distributor)}, not this deployment's ComputeRewards ${getAddress(target.distributor)}`,
+    );
+  }
+  if (BigInt(checked.epoch) !== target.epoch) {
+    throw new DataGenSdkError(`${what} is for epoch ${checked.epoch}, not ${target.epoch}`);
+  }
+  const edited = "it was changed after it was built; build it again from the compute report";
+  let rebuilt: BuiltEpoch;
+  try {
+    rebuilt = buildEpoch({
+      ...target,
+      entries: Object.entries(checked.proofs).map(([validator, leaf]) => ({
+        validator,
+        compute: BigInt(leaf.compute),
+      })),
+    });
+  } catch (error) {
+    throw new DataGenSdkError(`${what} cannot be rebuilt (${(error as Error).message.replace(/^buildEpoch: /, "")})`);
+  }
+  if (checked.root.toLowerCase() !== rebuilt.root) {
+    throw new DataGenSdkError(
+      `${what}'s root ${checked.root} is not the root of its leaves (${rebuilt.root}): ${edited}`,
+    );
+  }
+  if (BigInt(checked.totalCompute) !== rebuilt.totalCompute) {
+    throw new DataGenSdkError(
+      `${what}'s total compute ${checked.totalCompute} is not the sum of its leaves (${rebuilt.totalCompute}): ${edited}`,
+    );
+  }
+  for (const [validator, leaf] of Object.entries(checked.proofs)) {
+    const expected = rebuilt.proofs[getAddress(validator)].proof;
+    if (leaf.proof.length !== expected.length || leaf.proof.some((h, i) => h.toLowerCase() !== expected[i])) {
+      throw new DataGenSdkError(`${what}'s proof for ${getAddress(validator)} does not match its leaf: ${edited}`);
+    }
+  }
+  return rebuilt;
 }
 
 /** Reads a JSON file; a missing file or malformed JSON is a one-line {@link DataGenSdkError}. */

@@ -3,10 +3,12 @@
  * unbond, withdraw, read its status, and claim many epochs at once from proofs files.
  */
 import { getAddress, Signature, type ContractTransactionReceipt, type Signer } from "ethers";
-import type { ContractMethodArgs, TypedContractMethod } from "../typechain-types/common";
 import type { Suite } from "./deployments";
-import { DataGenSdkError, withPlainErrors } from "./errors";
+import { DataGenSdkError, contractError } from "./errors";
 import { readProofsFile, type ProofsFile } from "./proofs";
+import { approveThenSend, earliestMiningTime, requireBalance, requireUint, send } from "./tx";
+
+export { send };
 
 export type ValidatorState = "None" | "Active" | "CoolingDown" | "Expelled";
 /** Validator states, by the escrow's enum value. */
@@ -68,20 +70,47 @@ export interface ClaimResult {
   receipt: ContractTransactionReceipt;
 }
 
+/** The escrow's `Status` values. */
+const NONE = 0;
+const ACTIVE = 1;
+const EXPELLED = 3;
+/** The escrow stores a stake in 96 bits (`SafeCast.toUint96`). */
+const MAX_UINT96 = 2n ** 96n - 1n;
+
 /**
- * Sends `method(...args)` and waits for it to be mined. The call is estimated first, so a contract
- * error comes back (in plain words, as a {@link DataGenError}) before any transaction is sent.
+ * Signs an EIP-2612 permit letting `spender` pull `value` DG wei from `signer` until `deadline` (unix
+ * seconds), at the token's current nonce of the signer. Sends nothing.
  */
-export function send<A extends Array<unknown>, R>(
-  method: TypedContractMethod<A, R, "nonpayable">,
-  ...args: ContractMethodArgs<A, "nonpayable">
-): Promise<ContractTransactionReceipt> {
-  return withPlainErrors(async () => {
-    await method.estimateGas(...args);
-    const receipt = await (await method.send(...args)).wait();
-    if (!receipt) throw new DataGenSdkError("the transaction was dropped");
-    return receipt;
-  });
+export async function signPermit(
+  suite: Suite,
+  signer: Signer,
+  spender: string,
+  value: bigint,
+  deadline: bigint,
+): Promise<Signature> {
+  const owner = await signer.getAddress();
+  const provider = signer.provider;
+  if (!provider) throw new DataGenSdkError("the signer has no provider: connect it to a network first");
+  return Signature.from(
+    await signer.signTypedData(
+      {
+        name: await suite.token.name(),
+        version: "1",
+        chainId: (await provider.getNetwork()).chainId,
+        verifyingContract: await suite.token.getAddress(),
+      },
+      {
+        Permit: [
+          { name: "owner", type: "address" },
+          { name: "spender", type: "address" },
+          { name: "value", type: "uint256" },
+          { name: "nonce", type: "uint256" },
+          { name: "deadline", type: "uint256" },
+        ],
+      },
+      { owner, spender, value, nonce: await suite.token.nonces(owner), deadline },
+    ),
+  );
 }
 
 /** A validator's client: `signer` is the validator. */
@@ -93,43 +122,42 @@ export class ValidatorClient {
 
   /**
    * Stakes `amount` DG wei: admits a new validator (at least the minimum stake) or tops up an Active
-   * one. By default signs an EIP-2612 permit and stakes in ONE transaction (`stakeWithPermit`);
-   * `{ permit: false }` sends `approve` then `stake`.
+   * one (any amount). By default signs an EIP-2612 permit (valid until `deadline`, default an hour
+   * after the latest block) and stakes in ONE transaction (`stakeWithPermit`); `{ permit: false }`
+   * approves (only if the allowance is short) then stakes. Either way, everything the escrow checks is
+   * checked first — a non-zero amount, the status (not cooling down, not expelled), the minimum for a
+   * first stake, a permit not expired by the time the transaction can be mined unless the allowance
+   * covers the amount, the balance — and a refusal is the escrow's own error with nothing sent.
    */
   async stake(
     amount: bigint,
     options: { permit?: boolean; deadline?: bigint } = {},
   ): Promise<ContractTransactionReceipt> {
-    if (amount <= 0n) throw new DataGenSdkError("the amount must be more than 0 DG");
+    requireUint(amount, "the amount");
     const staking = this.suite.staking.connect(this.signer);
     const spender = await staking.getAddress();
-    if (options.permit === false) {
-      await send(this.suite.token.connect(this.signer).approve, spender, amount);
-      return send(staking.stake, amount);
-    }
     const owner = await this.signer.getAddress();
-    const provider = this.signer.provider!;
-    const deadline = options.deadline ?? BigInt((await provider.getBlock("latest"))!.timestamp) + 3_600n;
-    const signature = Signature.from(
-      await this.signer.signTypedData(
-        {
-          name: await this.suite.token.name(),
-          version: "1",
-          chainId: (await provider.getNetwork()).chainId,
-          verifyingContract: await this.suite.token.getAddress(),
-        },
-        {
-          Permit: [
-            { name: "owner", type: "address" },
-            { name: "spender", type: "address" },
-            { name: "value", type: "uint256" },
-            { name: "nonce", type: "uint256" },
-            { name: "deadline", type: "uint256" },
-          ],
-        },
-        { owner, spender, value: amount, nonce: await this.suite.token.nonces(owner), deadline },
-      ),
-    );
+    if (options.permit === false) {
+      return approveThenSend({
+        suite: this.suite,
+        signer: this.signer,
+        spender,
+        amount,
+        check: () => this.checkStake(owner, amount),
+        call: () => send(staking.stake, amount),
+      });
+    }
+    const minedAt = await earliestMiningTime(this.signer, 1);
+    const deadline = options.deadline ?? minedAt + 3_599n;
+    // stakeWithPermit: a failed permit (ERC2612ExpiredSignature once past its deadline) is tolerated
+    // only if the allowance already covers the amount.
+    if (minedAt > deadline) {
+      const allowance = await this.suite.token.allowance(owner, spender);
+      if (allowance < amount) throw contractError("ValidatorStakingPermitFailed", [allowance, amount]);
+    }
+    await this.checkStake(owner, amount);
+    await requireBalance(this.suite, owner, amount);
+    const signature = await signPermit(this.suite, this.signer, spender, amount, deadline);
     return send(staking.stakeWithPermit, amount, deadline, signature.v, signature.r, signature.s);
   }
 
@@ -138,9 +166,29 @@ export class ValidatorClient {
     return this.stake(amount, options);
   }
 
-  /** Moves `amount` DG wei of the active stake to unbonding (still slashable until withdrawn). */
+  /**
+   * Moves `amount` DG wei of the active stake to unbonding (still slashable until withdrawn): all of
+   * it (the validator leaves the active set), or at most {@link maxUnbond} with `stayActive`. One
+   * transaction, estimated first: a refusal sends nothing.
+   */
   requestUnbond(amount: bigint): Promise<ContractTransactionReceipt> {
     return send(this.suite.staking.connect(this.signer).requestUnbond, amount);
+  }
+
+  /**
+   * The largest amount `requestUnbond` accepts now from `address` (default: this validator), in DG
+   * wei: its whole active stake while it is Active (0 otherwise). With `stayActive`, the largest that
+   * keeps it Active: the active stake above the minimum stake (an amount in between would leave less
+   * than the minimum and is refused). Open cross-checks do not restrict unbonding; they only delay
+   * the withdrawal.
+   */
+  async maxUnbond(address?: string, options: { stayActive?: boolean } = {}): Promise<bigint> {
+    const who = address === undefined ? await this.signer.getAddress() : getAddress(address);
+    const v = await this.suite.staking.validatorInfo(who);
+    if (Number(v.status) !== ACTIVE) return 0n;
+    if (!options.stayActive) return v.active;
+    const minStake = await this.suite.staking.minStake();
+    return v.active > minStake ? v.active - minStake : 0n; // Active ⇒ active ≥ minStake
   }
 
   /** Withdraws the unbonded stake once the cooldown is over and no check is open. */
@@ -165,6 +213,26 @@ export class ValidatorClient {
       leftAt: v.leftAt,
       canWithdrawAt: withdrawable && v.openExposures === 0n ? v.unbondingEnd : undefined,
     };
+  }
+
+  /**
+   * The escrow's `_stake` checks, in its order, before it pulls the DG: ValidatorStakingZeroAmount;
+   * a first stake below the minimum (BelowMinimum); Expelled; CoolingDown (WrongStatus); an amount
+   * beyond 96 bits (SafeCastOverflowedUintDowncast). (An amount that fits 96 bits but overflows the
+   * stake plus it, far above the DG supply, panics in the escrow; here the balance check refuses it.)
+   */
+  private async checkStake(owner: string, amount: bigint): Promise<void> {
+    if (amount === 0n) throw contractError("ValidatorStakingZeroAmount");
+    const status = Number((await this.suite.staking.validatorInfo(owner)).status);
+    if (status === NONE) {
+      const minStake = await this.suite.staking.minStake();
+      if (amount < minStake) throw contractError("ValidatorStakingBelowMinimum", [amount, minStake]);
+    } else if (status === EXPELLED) {
+      throw contractError("ValidatorStakingExpelled", [owner]);
+    } else if (status !== ACTIVE) {
+      throw contractError("ValidatorStakingWrongStatus", [owner, status]);
+    }
+    if (amount > MAX_UINT96) throw contractError("SafeCastOverflowedUintDowncast", [96n, amount]);
   }
 
   /** The escrow's slashing rules in force and pending ({@link escrowRules}): check them before staking. */

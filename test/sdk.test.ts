@@ -9,7 +9,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, mine, time } from "@nomicfoundation/hardhat-network-helpers";
 import hre from "hardhat";
-import { ParamType, id, type Signer } from "ethers";
+import { ParamType, id } from "ethers";
 import {
   CheckerClient,
   CoordinatorClient,
@@ -36,17 +36,12 @@ import {
   signReceipt,
   suiteErrorFragments,
   suiteErrorInterface,
-  suiteFor,
   withPlainErrors,
-  writeDeployment,
   writeProofsFile,
   writeReceiptFile,
-  type DeploymentRecord,
   type SignedReceipt,
-  type Suite,
 } from "../sdk";
-import { deployCrossCheck } from "./helpers/crosscheck";
-import { suiteAddresses } from "../scripts/lib/deploySuite";
+import { clientSuite, sdkSuite } from "./helpers/sdk";
 
 const DG = 10n ** 18n;
 const DAY = 86_400n;
@@ -59,27 +54,6 @@ function sample(type: ParamType): unknown {
   if (type.baseType === "string") return "sample";
   if (type.baseType.startsWith("uint")) return type.baseType === "uint8" ? 1n : 1_700_000_000n;
   throw new Error(`no sample for ${type.format()}`);
-}
-
-/** Records the fixture's deployment in a temporary folder and connects the SDK through it. */
-async function sdkSuite() {
-  const s = await deployCrossCheck();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dg-sdk-"));
-  const { chainId } = await ethers.provider.getNetwork();
-  const record: DeploymentRecord = {
-    chainId: Number(chainId),
-    network: "hardhat",
-    deployer: s.deployer.address,
-    blockNumber: await ethers.provider.getBlockNumber(),
-    deployedAt: new Date(0).toISOString(),
-    contracts: await suiteAddresses(s),
-  };
-  writeDeployment(record, dir);
-  return { s, dir, record };
-}
-
-async function clientSuite(signer: Signer, dir: string): Promise<Suite> {
-  return suiteFor(signer, dir);
 }
 
 describe("SDK", () => {
