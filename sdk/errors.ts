@@ -13,15 +13,11 @@ import {
   ValidatorStaking__factory,
 } from "../typechain-types";
 
-/** A failure of the SDK itself (bad input, missing deployment record, nothing to do). */
-export class DataGenSdkError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "DataGenSdkError";
-  }
-}
-
-/** A contract of the suite reverted with `errorName(args)`; `message` says it in plain words. */
+/**
+ * Every failure the SDK reports: a contract of the suite reverted (or would revert) with
+ * `errorName(args)`, or — as the subclass {@link DataGenSdkError} — the SDK refused on its own. Either
+ * way `message` says it in plain words, so one `catch (e) { if (e instanceof DataGenError) … }` covers both.
+ */
 export class DataGenError extends Error {
   readonly errorName: string;
   readonly args: readonly unknown[];
@@ -30,6 +26,17 @@ export class DataGenError extends Error {
     this.name = "DataGenError";
     this.errorName = errorName;
     this.args = args;
+  }
+}
+
+/**
+ * A refusal of the SDK itself (bad input, missing deployment record, a file for another chain,
+ * nothing to do): a {@link DataGenError} whose `errorName` is "DataGenSdkError" and `args` empty.
+ */
+export class DataGenSdkError extends DataGenError {
+  constructor(message: string) {
+    super("DataGenSdkError", [], message);
+    this.name = "DataGenSdkError";
   }
 }
 

@@ -314,8 +314,16 @@ withConnection(
       if (position && subject) {
         lines.push(
           ["your address", subject],
-          ["your backing", formatDG(position.backing)],
+          ["your backing", formatDG(position.backed)],
           ["your vote", position.side === "None" ? "none" : `${position.side}, ${formatDG(position.locked)} locked`],
+          [
+            "you can take back",
+            position.canWithdraw
+              ? `${formatDG(position.withdrawable)} now (dg:withdraw)`
+              : position.withdrawableBacking > 0n
+                ? `${formatDG(position.withdrawableBacking)} of backing now (dg:unback)`
+                : "nothing now: locked DG come back once the vote is settled",
+          ],
         );
       }
       report(args, lines, { ...p, position: position ? { address: subject, ...position } : null });

@@ -74,12 +74,13 @@ withConnection(
   .setAction(async (args: { epoch: string } & ConnectionArgs, hre) =>
     runTask(async () => {
       const epoch = parseWhole(args.epoch, "epoch");
-      const { OracleClient } = await import("../sdk");
+      const { OracleClient, formatDG } = await import("../sdk");
       const { suite, signer } = await connect(hre, args);
-      const receipt = await new OracleClient(suite, signer).revokeEpoch(epoch);
+      const { root, pool, receipt } = await new OracleClient(suite, signer).revokeEpoch(epoch);
       printLines([
         ["epoch", epoch],
-        ["revoked", "the oracle may post a corrected root for it"],
+        ["revoked root", root],
+        ["pool kept", `${formatDG(pool)} (the oracle may post a corrected root for this epoch)`],
         ["transaction", receipt.hash],
       ]);
     }),

@@ -96,7 +96,8 @@ async function reach(hre: HardhatRuntimeEnvironment, rpc: Rpc): Promise<bigint> 
       `cannot reach the RPC at ${rpc.url} (${rpc.source}): ${(error as Error).message}; is the node running and the URL right?`,
     );
   }
-  const expected = (hre.network.config as { chainId?: number }).chainId;
+  // The embedded network's own chain id says nothing about a node named by --rpc-url.
+  const expected = "url" in hre.network.config ? hre.network.config.chainId : undefined;
   if (expected !== undefined && chainId !== BigInt(expected)) {
     throw new Refusal(
       `wrong chain: the RPC at ${rpc.url} (${rpc.source}) serves chain ${chainId}, but --network ${hre.network.name} is chain ${expected}`,
