@@ -70,7 +70,13 @@ describe(`dg:* tasks against a node: checks before sending, connection rules ${R
       return { file, chainId, epoch };
     };
     const cases: [string, string, number, () => Promise<Record<string, string | boolean>>, RegExp][] = [
-      ["vote below the 20 DG minimum", "vote", 1, async () => ({ proposal: "1", support: "for", amount: "1" }), /20 DG/],
+      [
+        "vote below the 20 DG minimum",
+        "vote",
+        1,
+        async () => ({ proposal: "1", support: "for", amount: "1" }),
+        /20 DG/,
+      ],
       [
         "vote on a proposal that does not exist",
         "vote",
@@ -78,13 +84,7 @@ describe(`dg:* tasks against a node: checks before sending, connection rules ${R
         async () => ({ proposal: "99", support: "for", amount: "50" }),
         /proposal 99/,
       ],
-      [
-        "vote on a queued proposal",
-        "vote",
-        1,
-        async () => ({ proposal: "2", support: "for", amount: "50" }),
-        /queued/,
-      ],
+      ["vote on a queued proposal", "vote", 1, async () => ({ proposal: "2", support: "for", amount: "50" }), /queued/],
       ["back a proposal that does not exist", "back", 1, async () => ({ proposal: "99", amount: "50" }), /proposal 99/],
       ["back a proposal being voted on", "back", 1, async () => ({ proposal: "1", amount: "50" }), /being voted/],
       [
@@ -223,14 +223,34 @@ describe(`dg:* tasks against a node: checks before sending, connection rules ${R
       const sender = account(1).address;
       const nonce = await txCount(node, sender);
       const run = await cli(
-        ["dg:transfer", "--network", "bscTestnet", "--key-env", "HOLDER_KEY", "--to", account(5).address, "--amount", "1,5"],
+        [
+          "dg:transfer",
+          "--network",
+          "bscTestnet",
+          "--key-env",
+          "HOLDER_KEY",
+          "--to",
+          account(5).address,
+          "--amount",
+          "1,5",
+        ],
         testnet({ HOLDER_KEY: accountKey(1) }),
       );
       expect(run.code).to.equal(1);
       expect(run.stderr.trim()).to.match(/^error: --amount must be a positive DG amount like 1500 or 0\.25/);
       expect(await txCount(node, sender)).to.equal(nonce);
       const sent = await cli(
-        ["dg:transfer", "--network", "bscTestnet", "--key-env", "HOLDER_KEY", "--to", account(5).address, "--amount", "1.5"],
+        [
+          "dg:transfer",
+          "--network",
+          "bscTestnet",
+          "--key-env",
+          "HOLDER_KEY",
+          "--to",
+          account(5).address,
+          "--amount",
+          "1.5",
+        ],
         testnet({ HOLDER_KEY: accountKey(1) }),
       );
       expect(sent.code, sent.stderr).to.equal(0);
@@ -241,7 +261,10 @@ describe(`dg:* tasks against a node: checks before sending, connection rules ${R
         testnet(),
       );
       expect(json.code, json.stderr).to.equal(0);
-      expect(JSON.parse(json.stdout)).to.deep.include({ address: account(5).address, dg: (15n * DG / 10n).toString() });
+      expect(JSON.parse(json.stdout)).to.deep.include({
+        address: account(5).address,
+        dg: ((15n * DG) / 10n).toString(),
+      });
     });
   });
 
@@ -253,7 +276,13 @@ describe(`dg:* tasks against a node: checks before sending, connection rules ${R
     await (await suite.token.connect(account(0)).transfer(new Wallet(key).address, 10_000n * DG)).wait();
     const child = spawn(process.execPath, [require.resolve("ts-node/dist/bin.js"), "examples/validator.ts"], {
       cwd: ROOT,
-      env: { ...process.env, RPC_URL: node.url, VALIDATOR_KEY: key, DG_DEPLOYMENTS_DIR: dir, TS_NODE_TRANSPILE_ONLY: "1" },
+      env: {
+        ...process.env,
+        RPC_URL: node.url,
+        VALIDATOR_KEY: key,
+        DG_DEPLOYMENTS_DIR: dir,
+        TS_NODE_TRANSPILE_ONLY: "1",
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let out = "";
