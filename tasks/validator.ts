@@ -88,6 +88,7 @@ withConnection(
           ["validator", s.address],
           ["status", s.status],
           ["active stake", formatDG(s.active)],
+          ["can unbond now", `at most ${formatDG(maxUnbond)} (dg:validator:unbond --amount max)`],
           ["unbonding", formatDG(s.unbonding)],
           ["unbonding ends", when(s.unbondingEnd)],
           ["open checks", s.openExposures],

@@ -147,6 +147,114 @@ describe("dg:* tasks", function () {
     expect(await s.token.balanceOf(v1.address)).to.equal((pool * 70n) / 100n);
   });
 
+  it("dg:proposals lists pooling proposals; dg:proposal shows quorum progress and your position; --json", async () => {
+    const s = await setup();
+    const holder = 12; // funded with 100,000 DG
+    expect((await dg("proposals")).out).to.equal("no proposal yet");
+    await dg("propose", { burnBps: "2000", days: "7", account: holder });
+    await dg("back", { proposal: "1", amount: "50000", account: holder });
+    await dg("propose", { burnBps: "500", days: "30", account: 0 });
+    const list = await dg("proposals");
+    expect(list.code, list.err).to.equal(0);
+    expect(list.out.split("\n")).to.deep.equal([
+      "#1 Pooling → 2000 bps, 7 days; pooled 50,000 DG",
+      "#2 Pooling → 500 bps, 30 days; pooled 0 DG",
+    ]);
+    const mine = await dg("proposal", { proposal: "1", account: holder });
+    expect(mine.code, mine.err).to.equal(0);
+    expect(mine.out).to.match(/pooled\s+50,000 DG of 100,000 DG/);
+    expect(mine.out).to.match(/your backing\s+50,000 DG/);
+    expect(mine.out).to.match(/your vote\s+none/);
+    expect(mine.out).to.match(/you can take back\s+50,000 DG of backing now \(dg:unback\)/);
+    await dg("back", { proposal: "1", amount: "50000", account: 0 });
+    await dg("vote", { proposal: "1", support: "for", amount: "300000", account: 0 });
+    const voting = await dg("proposal", { proposal: "1", account: 0 });
+    const quorum = (await s.inflationVote.getProposal(1n)).quorum;
+    expect(voting.out).to.match(/state\s+Voting/);
+    expect(voting.out).to.match(/for\s+300,000 DG/);
+    expect(voting.out).to.match(/quorum\s+300,000 DG of [\d,]+ DG \(\d+%\)/);
+    expect(voting.out).to.match(/your vote\s+For, 300,000 DG locked/);
+    expect(voting.out).to.match(/you can take back\s+nothing now: locked DG come back once the vote is settled/);
+    const json = await dg("proposal", { proposal: "1", account: 0, json: true });
+    const parsed = JSON.parse(json.out);
+    expect(parsed).to.deep.include({
+      id: "1",
+      state: "Voting",
+      forVotes: (300_000n * DG).toString(),
+      quorum: quorum.toString(),
+    });
+    expect(parsed.position).to.deep.include({ backed: (50_000n * DG).toString(), locked: (300_000n * DG).toString() });
+    const listed = JSON.parse((await dg("proposals", { json: true })).out);
+    expect(listed.map((p: { id: string; state: string }) => [p.id, p.state])).to.deep.equal([
+      ["1", "Voting"],
+      ["2", "Pooling"],
+    ]);
+    const missing = await dg("proposal", { proposal: "9" });
+    expect(missing.code).to.equal(1);
+    expect(missing.err).to.equal("error: there is no proposal 9");
+  });
+
+  it("dg:balance and dg:transfer (checked before sending), --json", async () => {
+    const s = await setup();
+    const [from, to] = [12, 14];
+    const before = await dg("balance", { account: from });
+    expect(before.out).to.match(/DG\s+100,000 DG/);
+    const send = await dg("transfer", { to: s.others[2].address, amount: "1_500.5", account: from });
+    expect(send.code, send.err).to.equal(0);
+    expect(send.out).to.match(/sent\s+1,500\.5 DG to /);
+    expect(send.out).to.match(/your balance\s+98,499\.5 DG/);
+    const json = JSON.parse((await dg("balance", { address: s.others[2].address, json: true })).out);
+    expect(json.dg).to.equal((await s.token.balanceOf(s.others[2].address)).toString());
+    const block = await ethers.provider.getBlockNumber();
+    const tooMuch = await dg("transfer", { to: s.others[0].address, amount: "1000000", account: to });
+    expect(tooMuch.code).to.equal(1);
+    expect(tooMuch.err).to.match(/holds .* DG, 1,000,000 DG needed$/);
+    const toToken = await dg("transfer", { to: await s.token.getAddress(), amount: "1", account: from });
+    expect(toToken.code).to.equal(1);
+    expect(toToken.err).to.match(
+      /^error: 0x[0-9a-fA-F]{40} is the DG token contract itself: DG sent to it can never be moved again/,
+    );
+    expect(await ethers.provider.getBlockNumber()).to.equal(block);
+  });
+
+  it("dg:validator:unbond --amount max unbonds what the escrow accepts; status shows it", async () => {
+    const s = await setup();
+    const v = 13;
+    await dg("validator:stake", { amount: "12000", noPermit: false, account: v });
+    const status = await dg("validator:status", { account: v });
+    expect(status.out).to.match(/can unbond now\s+at most 12,000 DG \(dg:validator:unbond --amount max\)/);
+    const unbond = await dg("validator:unbond", { amount: "max", account: v });
+    expect(unbond.code, unbond.err).to.equal(0);
+    expect(unbond.out).to.match(/status\s+CoolingDown/);
+    expect((await s.staking.validatorInfo(s.others[1].address)).unbonding).to.equal(12_000n * DG);
+    const again = await dg("validator:unbond", { amount: "max", account: v });
+    expect(again.err).to.equal("error: nothing to unbond: you have no active stake");
+  });
+
+  it("dg:epoch:revoke (guardian) before activation; the epoch can then be posted again", async () => {
+    const s = await setup();
+    const [v1] = s.validators;
+    const report = path.join(dir, "report.csv");
+    fs.writeFileSync(report, `${v1.address},70\n`);
+    const out = path.join(dir, "epoch-0.json");
+    await dg("epoch:build", { report, epoch: "0", out });
+    await time.increaseTo((await s.rewards.genesis()) + DAY);
+    expect((await dg("epoch:submit", { proofs: out })).code).to.equal(0);
+    const pool = (await s.rewards.getEpoch(0n)).pool;
+    const outsider = await dg("epoch:revoke", { epoch: "0", account: 12 });
+    expect(outsider.code).to.equal(1);
+    expect(outsider.err).to.match(/lacks the role GUARDIAN_ROLE/);
+    const revoke = await dg("epoch:revoke", { epoch: "0" });
+    expect(revoke.code, revoke.err).to.equal(0);
+    expect(revoke.out).to.include(`pool kept     ${pool === 0n ? "0 DG" : ""}`.trimEnd());
+    expect((await s.rewards.getEpoch(0n)).root).to.equal(ethers.ZeroHash);
+    expect((await dg("epoch:submit", { proofs: out })).code).to.equal(0);
+    await time.increaseTo(await s.rewards.activatesAt(0n));
+    const late = await dg("epoch:revoke", { epoch: "0" });
+    expect(late.code).to.equal(1);
+    expect(late.err).to.match(/^error: .*epoch 0/);
+  });
+
   it("check tasks: sign a receipt, open from it, draw, commit (salt stored first), reveal from the salt, finalize", async () => {
     const s = await setup();
     const paired = s.validators[0].address;
