@@ -11,10 +11,18 @@ import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
 import { HDNodeWallet, Mnemonic, NonceManager, Wallet, ZeroAddress, ZeroHash, getAddress, id } from "ethers";
-import { DataGenError, HolderClient, ValidatorClient, suiteFor } from "../sdk";
+import { DataGenError, DataGenSdkError, HolderClient, ValidatorClient, assertSuiteDeployed, suiteFor } from "../sdk";
 import { DEPLOY_GAS_BUDGET, MAINNET_DEPLOY_GAS_BUDGET } from "../tasks/lib/preflight";
 import type { DeploymentRecord } from "../sdk/deployments";
-import { blockNumber, runHardhat, spawnHardhat, startAnvil, txCount, type RunningNode } from "./helpers/node";
+import {
+  blockNumber,
+  runHardhat,
+  spawnHardhat,
+  startAnvil,
+  startHardhatNode,
+  txCount,
+  type RunningNode,
+} from "./helpers/node";
 import { REAL_BUILD } from "./helpers/fixtures";
 import {
   ComputeRewards__factory,
@@ -618,6 +626,171 @@ describe(`dg:deploy against anvil acting as BSC mainnet (chain 56) ${REAL_BUILD}
       const t = TimelockController__factory.connect(timelock.TimelockController, testnet.provider);
       expect(await t.hasRole(PROPOSER, key)).to.equal(true);
       expect(await t.hasRole(PROPOSER, deployer)).to.equal(false);
+    });
+  });
+});
+
+/**
+ * `hardhat <args>` in a child process, killed if it has not ended within `ms`: a deployment that
+ * hangs (waiting for confirmations a node never mines) fails the test instead of stalling the run.
+ */
+async function runWithin(ms: number, args: string[], env: Record<string, string>) {
+  const { child, done } = spawnHardhat(args, env);
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    child.kill("SIGKILL");
+  }, ms);
+  const result = await done;
+  clearTimeout(timer);
+  return { ...result, timedOut };
+}
+
+/** Every address of `record` (the six contracts and the timelock if any) holds code on `node`. */
+async function expectCodeEverywhere(node: RunningNode, record: DeploymentRecord) {
+  const addresses = Object.values(record.contracts as unknown as Record<string, string>);
+  expect(addresses.length).to.be.greaterThanOrEqual(6);
+  for (const address of addresses) expect(await node.provider.getCode(address), address).to.not.equal("0x");
+}
+
+describe(`dg:deploy on a local dev node: no flag needed, a stale journal refused, --reset ${REAL_BUILD}`, function () {
+  this.timeout(240_000);
+
+  describe("anvil as chain 97, one block per transaction (the README's `dg:deploy --network bscTestnet`)", () => {
+    let node: RunningNode;
+    const dirs = { ignition: tempDir("ignition"), records: tempDir("records") };
+    const journal = path.join(dirs.ignition, "deployments", "chain-97");
+    const recordFile = path.join(dirs.records, "97.json");
+    const deployer = new Wallet(FUNDED_KEY).address;
+    let first: DeploymentRecord;
+    before(async () => {
+      node = await startAnvil({ chainId: 97 });
+    });
+    after(async () => node?.stop());
+
+    it("finishes with no --confirmations: 1 on a node that mines only when a transaction arrives", async () => {
+      const run = await runWithin(120_000, ["dg:deploy", "--network", "bscTestnet"], testnetEnv(node, dirs));
+      expect(run.timedOut, "dg:deploy still waiting after 120 s").to.equal(false);
+      expect(run.code, run.stdout + run.stderr).to.equal(0);
+      expect(run.stdout).to.include(
+        "Confirmations: 1 per transaction (the node mines a block only when a transaction arrives)",
+      );
+      first = readRecord(dirs.records, 97);
+      await expectCodeEverywhere(node, first);
+      await assertSuiteDeployed(await suiteFor(node.provider, dirs.records), dirs.records);
+    });
+
+    it("--confirmations 3 on that node refuses in one line, nothing sent", async () => {
+      const nonce = await txCount(node, deployer);
+      const run = await runHardhat(
+        ["dg:deploy", "--network", "bscTestnet", "--confirmations", "3"],
+        testnetEnv(node, dirs),
+      );
+      expect(run.code, run.stdout + run.stderr).to.equal(1);
+      expect(run.stderr).to.equal(
+        `error: --confirmations 3 would never finish on bscTestnet: the node at ${node.url} mines a block only ` +
+          "when a transaction arrives (automining); leave --confirmations out (1 is used there) or pass --confirmations 1\n",
+      );
+      expect(await txCount(node, deployer)).to.equal(nonce);
+    });
+
+    it("a timelock rehearsal on it refuses in one line: anvil puts many blocks in one second", async () => {
+      const nonce = await txCount(node, deployer);
+      const parameters = mainnetParameters({ Core: { releaseStart: undefined }, Mainnet: { multisig: MULTISIG } });
+      await deployFakeMultisig(node);
+      const run = await runHardhat(
+        ["dg:deploy", "--network", "bscTestnet", "--parameters", parameters],
+        testnetEnv(node, { ignition: tempDir("ignition"), records: tempDir("records") }),
+      );
+      expect(run.code, run.stdout + run.stderr).to.equal(1);
+      expect(run.stderr).to.equal(
+        "error: the timelock handover must be accepted in a later second than the transfers began, and this " +
+          "automining node may mine many blocks in one second (anvil does): start anvil with --block-time 1 " +
+          "(then the default 3 confirmations apply) or rehearse on `npx hardhat node`\n",
+      );
+      expect(await txCount(node, deployer)).to.equal(nonce);
+    });
+
+    it("after the node restarts, refuses in one line naming the journal and --reset; nothing sent, the record kept", async () => {
+      const kept = fs.readFileSync(recordFile, "utf8");
+      await node.stop();
+      node = await startAnvil({ chainId: 97 });
+      const run = await runHardhat(["dg:deploy", "--network", "bscTestnet"], testnetEnv(node, dirs));
+      expect(run.code, run.stdout + run.stderr).to.equal(1);
+      expect(run.stderr).to.equal(
+        `error: the journal ${journal} records Core#DataGen at ${first.contracts.DataGen}, which has no code on ` +
+          `chain 97 at ${node.url}: the node was restarted or reset since, or this is another node; start afresh ` +
+          "with `npx hardhat dg:deploy --network bscTestnet --reset`\n",
+      );
+      expect(await txCount(node, deployer)).to.equal(0);
+      expect(fs.readFileSync(recordFile, "utf8")).to.equal(kept);
+    });
+
+    it("the SDK's assertSuiteDeployed refuses that record in one line: contract, address, chain, file, command", async () => {
+      const suite = await suiteFor(node.provider, dirs.records);
+      const error = await assertSuiteDeployed(suite, dirs.records).catch((e: unknown) => e);
+      expect(error).to.be.instanceOf(DataGenSdkError);
+      expect((error as Error).message).to.equal(
+        `DataGen at ${first.contracts.DataGen} has no code on chain 97 (recorded in ${recordFile}): the node was ` +
+          "restarted or reset since the deployment, or this is another node; redeploy with " +
+          "`npx hardhat dg:deploy --network bscTestnet --reset`",
+      );
+    });
+
+    it("--reset removes the stale journal and record, then deploys afresh: every address holds code", async () => {
+      const run = await runWithin(120_000, ["dg:deploy", "--network", "bscTestnet", "--reset"], testnetEnv(node, dirs));
+      expect(run.code, run.stdout + run.stderr).to.equal(0);
+      expect(run.stdout).to.include(
+        `Reset: removed ${journal} and ${recordFile} (the contracts they record have no code on chain 97)`,
+      );
+      const fresh = readRecord(dirs.records, 97);
+      await expectCodeEverywhere(node, fresh);
+      await assertSuiteDeployed(await suiteFor(node.provider, dirs.records), dirs.records);
+      expect(fs.readdirSync(path.dirname(journal))).to.deep.equal(["chain-97"]);
+      expect(fs.readdirSync(dirs.records)).to.deep.equal(["97.json"]);
+    });
+  });
+
+  describe("`npx hardhat node` through --network localhost", () => {
+    let node: RunningNode;
+    before(async () => {
+      node = await startHardhatNode();
+    });
+    after(async () => node?.stop());
+
+    const localEnv = (dirs: { ignition: string; records: string }) => ({
+      DG_LOCALHOST_URL: node.url,
+      DG_IGNITION_DIR: dirs.ignition,
+      DG_DEPLOYMENTS_DIR: dirs.records,
+    });
+
+    it("finishes with no --confirmations, records chain 31337 with code at every address", async () => {
+      const dirs = { ignition: tempDir("ignition"), records: tempDir("records") };
+      const run = await runWithin(120_000, ["dg:deploy", "--network", "localhost"], localEnv(dirs));
+      expect(run.timedOut, "dg:deploy still waiting after 120 s").to.equal(false);
+      expect(run.code, run.stdout + run.stderr).to.equal(0);
+      const record = readRecord(dirs.records, 31337);
+      expect(record.network).to.equal("localhost");
+      await expectCodeEverywhere(node, record);
+    });
+
+    it("a timelock rehearsal finishes with one confirmation: each block comes a second after the previous", async () => {
+      const dirs = { ignition: tempDir("ignition"), records: tempDir("records") };
+      await node.provider.send("hardhat_setCode", [MULTISIG, "0x00"]);
+      const parameters = mainnetParameters({ Core: { releaseStart: undefined } });
+      const run = await runWithin(
+        120_000,
+        ["dg:deploy", "--network", "localhost", "--parameters", parameters],
+        localEnv(dirs),
+      );
+      expect(run.code, run.stdout + run.stderr).to.equal(0);
+      const record = readRecord(dirs.records, 31337) as DeploymentRecord & {
+        contracts: { TimelockController: string };
+      };
+      await expectCodeEverywhere(node, record);
+      const timelock = TimelockController__factory.connect(record.contracts.TimelockController, node.provider);
+      expect(await timelock.hasRole(PROPOSER, MULTISIG)).to.equal(true);
+      expect(await timelock.hasRole(PROPOSER, record.deployer)).to.equal(false);
     });
   });
 });
