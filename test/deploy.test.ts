@@ -696,7 +696,7 @@ describe(`dg:deploy on a local dev node: no flag needed, a stale journal refused
 
     it("a timelock rehearsal on it refuses in one line: anvil puts many blocks in one second", async () => {
       const nonce = await txCount(node, deployer);
-      const parameters = mainnetParameters({ Core: { releaseStart: undefined }, Mainnet: { multisig: MULTISIG } });
+      const parameters = mainnetParameters({ Core: { releaseStart: undefined } });
       await deployFakeMultisig(node);
       const run = await runHardhat(
         ["dg:deploy", "--network", "bscTestnet", "--parameters", parameters],
@@ -732,7 +732,7 @@ describe(`dg:deploy on a local dev node: no flag needed, a stale journal refused
       expect(error).to.be.instanceOf(DataGenSdkError);
       expect((error as Error).message).to.equal(
         `DataGen at ${first.contracts.DataGen} has no code on chain 97 (recorded in ${recordFile}): the node was ` +
-          "restarted or reset since the deployment, or this is another node; redeploy with " +
+          "restarted or reset since, or this is another node; start afresh with " +
           "`npx hardhat dg:deploy --network bscTestnet --reset`",
       );
     });
