@@ -71,10 +71,8 @@ describe(`dg:deploy against a real node (anvil, chain 97) ${REAL_BUILD}`, functi
 
     before(async () => {
       node = await startAnvil({ chainId: 97 });
-      const run = await runHardhat(
-        ["dg:deploy", "--network", "bscTestnet", "--confirmations", "1"],
-        testnetEnv(node, dirs),
-      );
+      // The README's command as it stands: no --confirmations (1 on this automining node).
+      const run = await runHardhat(["dg:deploy", "--network", "bscTestnet"], testnetEnv(node, dirs));
       expect(run.code, run.stderr).to.equal(0);
       // Testnet: the role rules that refuse on mainnet are printed as warnings, and it proceeds.
       expect(run.stderr.trim().split("\n"), run.stderr).to.deep.equal([
@@ -191,10 +189,7 @@ describe(`dg:deploy against a real node (anvil, chain 97) ${REAL_BUILD}`, functi
 
     it("running it again changes nothing: same addresses, no transaction", async () => {
       const before = await blockNumber(node);
-      const run = await runHardhat(
-        ["dg:deploy", "--network", "bscTestnet", "--confirmations", "1"],
-        testnetEnv(node, dirs),
-      );
+      const run = await runHardhat(["dg:deploy", "--network", "bscTestnet"], testnetEnv(node, dirs));
       expect(run.code).to.equal(0);
       expect(readRecord(dirs.records, 97).contracts).to.deep.equal(record.contracts);
       expect(await blockNumber(node)).to.equal(before);
@@ -378,13 +373,15 @@ describe(`dg:deploy against anvil acting as BSC mainnet (chain 56) ${REAL_BUILD}
       await deployFakeMultisig(node);
       const first = await blockNumber(node);
       const started = Date.now();
+      // No --confirmations: the node mines on an interval, as BSC does, so the default 3 applies.
       const run = await runHardhat(
-        ["dg:deploy", "--network", "bsc", "--parameters", mainnetParameters(), "--confirmations", "2"],
+        ["dg:deploy", "--network", "bsc", "--parameters", mainnetParameters()],
         mainnetEnv(node, dirs),
       );
       wallMs = Date.now() - started;
       expect(run.stderr.trim(), run.stdout + run.stderr).to.equal("");
       expect(run.code).to.equal(0);
+      expect(run.stdout).to.include("\nConfirmations: 3 per transaction\n");
       expect(run.stdout).to.include("Module: deploy/modules/Mainnet.ts");
       record = readRecord(dirs.records, 56) as typeof record;
       const last = await blockNumber(node);
@@ -507,7 +504,8 @@ describe(`dg:deploy against anvil acting as BSC mainnet (chain 56) ${REAL_BUILD}
     const dirs = { ignition: tempDir("ignition"), records: tempDir("records") };
     const deployer = new Wallet(FUNDED_KEY).address;
     before(async () => {
-      node = await startAnvil({ chainId: 56 });
+      // Mining on an interval, as BSC does (a node that mines only when a transaction arrives has rules of its own).
+      node = await startAnvil({ chainId: 56, blockTime: 1 });
       testnet = await startAnvil({ chainId: 97, blockTime: 0.4 });
       await deployFakeMultisig(node);
     });
@@ -517,15 +515,23 @@ describe(`dg:deploy against anvil acting as BSC mainnet (chain 56) ${REAL_BUILD}
     });
 
     async function expectRefusal(args: string[], pattern: RegExp) {
-      const before = await blockNumber(node);
       const run = await runHardhat(["dg:deploy", "--network", "bsc", ...args], mainnetEnv(node, dirs));
       expect(run.code, run.stdout + run.stderr).to.equal(1);
       const lines = run.stderr.trim().split("\n");
       expect(lines, run.stderr).to.have.length(1);
       expect(lines[0]).to.match(pattern);
-      expect(await blockNumber(node), "no transaction sent").to.equal(before);
+      expect(await txCount(node, deployer), "no transaction sent").to.equal(0);
       expect(fs.readdirSync(dirs.records)).to.deep.equal([]);
     }
+
+    it("--reset: a mainnet journal and record are never discarded by a command", async () => {
+      await expectRefusal(
+        ["--parameters", mainnetParameters(), "--reset"],
+        new RegExp(
+          `^error: --reset is refused on BSC mainnet \\(chain 56\\): its journal and record are the account of a suite holding real funds; to deploy a second suite, move ${dirs.ignition}/deployments/chain-56 aside by hand$`,
+        ),
+      );
+    });
 
     it("the shipped bsc.json, until the deployer names the multisig", async () => {
       await expectRefusal(
@@ -748,6 +754,30 @@ describe(`dg:deploy on a local dev node: no flag needed, a stale journal refused
       await assertSuiteDeployed(await suiteFor(node.provider, dirs.records), dirs.records);
       expect(fs.readdirSync(path.dirname(journal))).to.deep.equal(["chain-97"]);
       expect(fs.readdirSync(dirs.records)).to.deep.equal(["97.json"]);
+    });
+
+    it("--reset on a suite still on chain keeps its journal and record beside, then deploys a second suite", async () => {
+      const previous = readRecord(dirs.records, 97);
+      const run = await runWithin(120_000, ["dg:deploy", "--network", "bscTestnet", "--reset"], testnetEnv(node, dirs));
+      expect(run.code, run.stdout + run.stderr).to.equal(0);
+      const kept =
+        /^Reset: the previous suite still has code on chain 97; its files are kept as (\S+) and (\S+)$/m.exec(
+          run.stdout,
+        );
+      expect(kept, run.stdout).to.not.equal(null);
+      const [keptJournal, keptRecord] = [kept![1]!, kept![2]!];
+      expect(keptJournal.slice(0, journal.length)).to.equal(journal);
+      expect(keptJournal.slice(journal.length)).to.match(/^-replaced-\d{4}-\d{2}-\d{2}T\d{6}$/);
+      expect(keptRecord).to.equal(`${recordFile.slice(0, -".json".length)}${keptJournal.slice(journal.length)}.json`);
+      expect((JSON.parse(fs.readFileSync(keptRecord, "utf8")) as DeploymentRecord).contracts).to.deep.equal(
+        previous.contracts,
+      );
+      const keptAddresses = JSON.parse(fs.readFileSync(path.join(keptJournal, "deployed_addresses.json"), "utf8"));
+      expect(keptAddresses["Core#DataGen"]).to.equal(previous.contracts.DataGen);
+      const second = readRecord(dirs.records, 97);
+      expect(second.contracts.DataGen).to.not.equal(previous.contracts.DataGen);
+      await expectCodeEverywhere(node, second);
+      await expectCodeEverywhere(node, previous);
     });
   });
 

@@ -260,6 +260,8 @@ export async function checkRoles(input: {
       `Mainnet.timelockDelay in ${file} is ${delay} s, not above Suite.cooldown (${cooldown} s): validators could not leave before an admin action applies`,
     );
   }
+  // The parameter file's role rules first; then what the handover needs of the file and the node.
+  if (mainnet && problems.length > 0) throw new Refusal(problems[0]!);
 
   if (timelock) {
     for (const module of ["Suite", "CrossCheck"]) {
@@ -286,7 +288,6 @@ export async function checkRoles(input: {
       );
     }
   }
-  if (mainnet && problems.length > 0) throw new Refusal(problems[0]!);
   return { timelock, warnings: problems };
 }
 
