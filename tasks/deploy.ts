@@ -170,7 +170,14 @@ task("dg:deploy", "Deploy the whole suite (token, reservation, vote, staking, re
         const deploymentId = `chain-${chainId}`;
         const journal = journalFor(chainId);
         const recordFile = deploymentPath(chainId);
-        if (args.reset) console.log(await resetDeployment(journal, recordFile, chainId, code));
+        if (args.reset) {
+          // Not the files of chain 31337: those are `npx hardhat node`'s (--network localhost), same chain id.
+          console.log(
+            embedded
+              ? "Reset: nothing to set aside, the embedded network keeps no journal or record"
+              : await resetDeployment(journal, recordFile, chainId, code),
+          );
+        }
         const core = (parameters.Core ??= {});
         if (core.releaseStart === undefined) {
           const latest = await hre.ethers.provider.getBlock("latest");
@@ -192,7 +199,8 @@ task("dg:deploy", "Deploy the whole suite (token, reservation, vote, staking, re
         const options = {
           parameters: parameters as never,
           deploymentId,
-          config: { requiredConfirmations: confirmations },
+          // A node that mines as a transaction arrives has the block at once: poll for it every 100 ms, not Ignition's 1 s.
+          config: { requiredConfirmations: confirmations, ...(mining.automine ? { blockPollingInterval: 100 } : {}) },
           displayUi: true,
         };
         const deployed = roles.timelock

@@ -12,7 +12,13 @@ import path from "node:path";
 import { expect } from "chai";
 import { HDNodeWallet, Mnemonic, NonceManager, Wallet, ZeroAddress, ZeroHash, getAddress, id } from "ethers";
 import { DataGenError, DataGenSdkError, HolderClient, ValidatorClient, assertSuiteDeployed, suiteFor } from "../sdk";
-import { DEPLOY_GAS_BUDGET, MAINNET_DEPLOY_GAS_BUDGET } from "../tasks/lib/preflight";
+import {
+  DEFAULT_CONFIRMATIONS,
+  DEPLOY_GAS_BUDGET,
+  MAINNET_DEPLOY_GAS_BUDGET,
+  Refusal,
+  confirmationsFor,
+} from "../tasks/lib/preflight";
 import type { DeploymentRecord } from "../sdk/deployments";
 import {
   blockNumber,
@@ -822,5 +828,51 @@ describe(`dg:deploy on a local dev node: no flag needed, a stale journal refused
       expect(await timelock.hasRole(PROPOSER, MULTISIG)).to.equal(true);
       expect(await timelock.hasRole(PROPOSER, record.deployer)).to.equal(false);
     });
+  });
+
+  it("--reset on the embedded network leaves chain 31337's files alone: they are `npx hardhat node`'s", async () => {
+    const dirs = { ignition: tempDir("ignition"), records: tempDir("records") };
+    const journal = path.join(dirs.ignition, "deployments", "chain-31337");
+    fs.mkdirSync(journal, { recursive: true });
+    fs.writeFileSync(path.join(journal, "deployed_addresses.json"), "{}");
+    fs.writeFileSync(path.join(dirs.records, "31337.json"), "{}");
+    const run = await runHardhat(["dg:deploy", "--network", "hardhat", "--reset"], {
+      DG_IGNITION_DIR: dirs.ignition,
+      DG_DEPLOYMENTS_DIR: dirs.records,
+    });
+    expect(run.code, run.stdout + run.stderr).to.equal(0);
+    expect(run.stdout.split("\n")).to.include(
+      "Reset: nothing to set aside, the embedded network keeps no journal or record",
+    );
+    expect(fs.readdirSync(journal)).to.deep.equal(["deployed_addresses.json"]);
+    expect(fs.readFileSync(path.join(dirs.records, "31337.json"), "utf8")).to.equal("{}");
+  });
+});
+
+describe("dg:deploy's confirmations, by how the node mines", () => {
+  const automining = { automine: true, laterSecondEachBlock: false };
+  const interval = { automine: false, laterSecondEachBlock: false };
+  const url = "http://127.0.0.1:8545";
+
+  it("not given: 1 on a node that mines only when a transaction arrives, 3 elsewhere", () => {
+    expect(confirmationsFor(undefined, automining, "localhost", url)).to.equal(1);
+    expect(confirmationsFor(undefined, interval, "bsc", url)).to.equal(DEFAULT_CONFIRMATIONS);
+    expect(DEFAULT_CONFIRMATIONS).to.equal(3);
+  });
+
+  it("given: kept, except more than 1 on an automining node, and anything below 1", () => {
+    expect(confirmationsFor(1, automining, "localhost", url)).to.equal(1);
+    expect(confirmationsFor(1, interval, "bsc", url)).to.equal(1);
+    expect(confirmationsFor(5, interval, "bsc", url)).to.equal(5);
+    expect(() => confirmationsFor(2, automining, "localhost", url)).to.throw(
+      Refusal,
+      /^--confirmations 2 would never finish on localhost: the node at http:\/\/127\.0\.0\.1:8545 mines a block only when a transaction arrives \(automining\); leave --confirmations out \(1 is used there\) or pass --confirmations 1$/,
+    );
+    for (const bad of [0, -1]) {
+      expect(() => confirmationsFor(bad, interval, "bsc", url)).to.throw(
+        Refusal,
+        new RegExp(`^--confirmations ${bad}: give a whole number of blocks, at least 1$`),
+      );
+    }
   });
 });
