@@ -11,7 +11,16 @@ import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
 import { HDNodeWallet, Mnemonic, NonceManager, Wallet, ZeroAddress, ZeroHash, getAddress, id } from "ethers";
-import { DataGenError, DataGenSdkError, HolderClient, ValidatorClient, assertSuiteDeployed, suiteFor } from "../sdk";
+import {
+  DataGenError,
+  DataGenSdkError,
+  HolderClient,
+  ValidatorClient,
+  assertSuiteDeployed,
+  connectSuite,
+  loadDeployment,
+  suiteFor,
+} from "../sdk";
 import {
   DEFAULT_CONFIRMATIONS,
   DEPLOY_GAS_BUDGET,
@@ -827,6 +836,36 @@ describe(`dg:deploy on a local dev node: no flag needed, a stale journal refused
       const timelock = TimelockController__factory.connect(record.contracts.TimelockController, node.provider);
       expect(await timelock.hasRole(PROPOSER, MULTISIG)).to.equal(true);
       expect(await timelock.hasRole(PROPOSER, record.deployer)).to.equal(false);
+
+      // The SDK checks the timelock's code with the six; a record read on another chain is refused.
+      await assertSuiteDeployed(await suiteFor(node.provider, dirs.records), dirs.records);
+      const elsewhere = connectSuite({ ...record, chainId: 97 }, node.provider);
+      const error = await assertSuiteDeployed(elsewhere, dirs.records).catch((e: unknown) => e);
+      expect(error).to.be.instanceOf(DataGenSdkError);
+      expect((error as Error).message).to.equal(
+        `the record ${path.join(dirs.records, "97.json")} is for chain 97, but the suite is connected to chain 31337`,
+      );
+      const gone = Wallet.createRandom().address;
+      fs.writeFileSync(
+        path.join(dirs.records, "31337.json"),
+        JSON.stringify({ ...record, contracts: { ...record.contracts, TimelockController: gone } }),
+      );
+      const missing = await assertSuiteDeployed(await suiteFor(node.provider, dirs.records), dirs.records).catch(
+        (e: unknown) => e,
+      );
+      expect((missing as Error).message).to.equal(
+        `TimelockController at ${gone} has no code on chain 31337 (recorded in ${path.join(dirs.records, "31337.json")}): ` +
+          "the node was restarted or reset since, or this is another node; start afresh with " +
+          "`npx hardhat dg:deploy --network localhost --reset`",
+      );
+      fs.writeFileSync(
+        path.join(dirs.records, "31337.json"),
+        JSON.stringify({ ...record, contracts: { ...record.contracts, TimelockController: "0x1234" } }),
+      );
+      expect(() => loadDeployment(31337, dirs.records)).to.throw(
+        DataGenSdkError,
+        `${path.join(dirs.records, "31337.json")}: the address of TimelockController is invalid`,
+      );
     });
   });
 
