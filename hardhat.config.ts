@@ -50,7 +50,7 @@ const config: HardhatUserConfig = {
   },
   networks: {
     hardhat: {},
-    // A node on this machine (`npx hardhat node`, or anvil); DG_LOCALHOST_URL points it elsewhere.
+    // `npx hardhat node`'s default address; DG_LOCALHOST_URL points it elsewhere (the tests use a free port).
     localhost: { url: process.env.DG_LOCALHOST_URL ?? "http://127.0.0.1:8545" },
     bscTestnet: {
       // No default endpoint: `dg:deploy` refuses with one line when the URL is missing (README lists public ones).

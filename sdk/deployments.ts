@@ -38,7 +38,8 @@ export interface DeploymentRecord {
   deployer: string;
   blockNumber: number;
   deployedAt: string;
-  contracts: SuiteAddresses;
+  /** The six contracts, and the TimelockController that administers them where one was deployed (chain 56). */
+  contracts: SuiteAddresses & { TimelockController?: string };
 }
 
 /** The suite's six contracts, typed. */
@@ -91,6 +92,13 @@ export function validateRecord(value: unknown, where: string, chainId?: bigint |
     }
     contracts[name] = getAddress(address);
   }
+  const { TimelockController: timelock } = contracts as { TimelockController?: unknown };
+  if (timelock !== undefined) {
+    if (typeof timelock !== "string" || !isAddress(timelock)) {
+      throw new DataGenSdkError(`${where}: the address of TimelockController is invalid`);
+    }
+    (contracts as { TimelockController?: string }).TimelockController = getAddress(timelock);
+  }
   return record as DeploymentRecord;
 }
 
@@ -139,4 +147,56 @@ export async function suiteFor(runner: Signer | Provider, dir = deploymentsDir()
   if (!provider) throw new DataGenSdkError("the signer has no provider: connect it to a network first");
   const { chainId } = await provider.getNetwork();
   return connectSuite(loadDeployment(chainId, dir), runner);
+}
+
+/** Every contract a record names, with its address: the six, then the TimelockController if recorded. */
+export function recordedContracts(record: DeploymentRecord): [string, string][] {
+  const entries: [string, string][] = CONTRACT_NAMES.map((name) => [name, record.contracts[name]]);
+  if (record.contracts.TimelockController) entries.push(["TimelockController", record.contracts.TimelockController]);
+  return entries;
+}
+
+/** The first `[name, address]` whose address holds no code (`code` is `eth_getCode`, asked in parallel). */
+export async function firstWithoutCode(
+  entries: [string, string][],
+  code: (address: string) => Promise<string>,
+): Promise<[string, string] | undefined> {
+  const codes = await Promise.all(entries.map(([, address]) => code(address)));
+  const index = codes.findIndex((bytes) => bytes === "0x");
+  return index < 0 ? undefined : entries[index];
+}
+
+/**
+ * Why an address recorded for `chainId` holds no code, and what to do: the end of a one-line message.
+ * On BSC mainnet (56) the suite is never redeployed: the RPC is at fault.
+ */
+export function noCodeAdvice(chainId: bigint | number, network: string): string {
+  return BigInt(chainId) === 56n
+    ? "the RPC is behind or is another node: point it at a synced BSC mainnet node (a mainnet suite is never redeployed)"
+    : `the node was restarted or reset since, or this is another node; start afresh with \`npx hardhat dg:deploy --network ${network} --reset\``;
+}
+
+/**
+ * Checks that every contract of the suite's record (the six, and the TimelockController if recorded)
+ * holds code on the chain the suite is connected to; throws a one-line {@link DataGenSdkError}
+ * naming the first that does not, its address, the chain, the record file (in `dir`) and the command
+ * that deploys afresh. A record whose contracts are gone (a restarted dev node) would otherwise send
+ * transactions to empty addresses, which succeed and do nothing.
+ */
+export async function assertSuiteDeployed(suite: Suite, dir = deploymentsDir()): Promise<void> {
+  const provider = suite.token.runner?.provider;
+  if (!provider) throw new DataGenSdkError("the suite is connected to no provider: connect it to a network first");
+  const { record } = suite;
+  const { chainId } = await provider.getNetwork();
+  if (chainId !== BigInt(record.chainId)) {
+    throw new DataGenSdkError(
+      `the record ${deploymentPath(record.chainId, dir)} is for chain ${record.chainId}, but the suite is connected to chain ${chainId}`,
+    );
+  }
+  const missing = await firstWithoutCode(recordedContracts(record), (address) => provider.getCode(address));
+  if (missing) {
+    throw new DataGenSdkError(
+      `${missing[0]} at ${missing[1]} has no code on chain ${record.chainId} (recorded in ${deploymentPath(record.chainId, dir)}): ${noCodeAdvice(record.chainId, record.network)}`,
+    );
+  }
 }

@@ -6,12 +6,17 @@
  * deploy/modules/CrossCheck.ts, or Mainnet.ts when the parameter file names `Mainnet.multisig` (a
  * rehearsal), and the role rules only warn. Resumable: Ignition journals every step under
  * `ignition/deployments/chain-<chainId>/`, and running the task again continues from the journal.
+ * Confirmations: 1 per transaction on a node that mines only when a transaction arrives (anvil,
+ * `npx hardhat node`), 3 elsewhere, unless `--confirmations` says otherwise. A journal whose contracts
+ * have no code on the node (a restarted dev node) is refused; `--reset` sets it and the record aside
+ * and deploys afresh (not on chain 56). A record is written only when every address holds code.
  */
 import fs from "node:fs";
 import path from "node:path";
 import { task, types } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { DeploymentRecord } from "../sdk/deployments";
+import { rpcChainId } from "./lib/rpc";
 import { runTask } from "./lib/run";
 
 /** Reads an Ignition parameter file: JSON whose bigints are strings in Ignition's `"123n"` notation. */
@@ -36,21 +41,50 @@ function shortPath(file: string): string {
   return relative && !relative.startsWith("..") && !path.isAbsolute(relative) ? relative : path.resolve(file);
 }
 
-/** `eth_chainId` of a JSON-RPC endpoint, asked directly (10-second timeout). */
-export async function rpcChainId(url: string): Promise<bigint> {
-  const response = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
-    signal: AbortSignal.timeout(10_000),
-  }).catch((error: Error) => {
-    const cause = (error as Error & { cause?: { code?: string } }).cause;
-    throw new Error(cause?.code ?? error.message);
+/** The contracts of a deployment record's file, by name (none if there is no file; throws if unreadable). */
+function recordAddresses(file: string): [string, string][] {
+  if (!fs.existsSync(file)) return [];
+  const record = JSON.parse(fs.readFileSync(file, "utf8")) as { contracts?: Record<string, unknown> };
+  return Object.entries(record.contracts ?? {}).filter(
+    (entry): entry is [string, string] => typeof entry[1] === "string" && /^0x[0-9a-fA-F]{40}$/.test(entry[1]),
+  );
+}
+
+/**
+ * `--reset`: sets aside the chain's Ignition journal and deployment record before deploying afresh.
+ * When none of the contracts they name has code on the node (a restarted dev node), both are removed:
+ * nothing is lost. When one still has code (a suite live on a testnet, or on a node still running),
+ * or a file cannot be read, both are moved aside with a `-replaced-<UTC time>` suffix instead, so
+ * that suite's addresses stay on disk. Returns the line to print.
+ */
+async function resetDeployment(
+  journal: string,
+  record: string,
+  chainId: bigint,
+  code: (address: string) => Promise<string>,
+): Promise<string> {
+  const { journalAddresses } = await import("./lib/preflight");
+  const present = [journal, record].filter((p) => fs.existsSync(p));
+  if (present.length === 0) return `Reset: no journal or record for chain ${chainId}, nothing to set aside`;
+  let addresses: [string, string][] | undefined;
+  try {
+    addresses = [...journalAddresses(journal), ...recordAddresses(record)];
+  } catch {
+    addresses = undefined; // unreadable: kept, as if live
+  }
+  const codes = addresses && (await Promise.all(addresses.map(([, address]) => code(address))));
+  if (codes?.every((bytes) => bytes === "0x")) {
+    for (const p of present) fs.rmSync(p, { recursive: true, force: true });
+    return `Reset: removed ${present.map(shortPath).join(" and ")} (the contracts they record have no code on chain ${chainId})`;
+  }
+  const stamp = new Date().toISOString().slice(0, 19).replace(/:/g, "");
+  const moved = present.map((p) => {
+    const extension = path.extname(p);
+    const target = `${p.slice(0, p.length - extension.length)}-replaced-${stamp}${extension}`;
+    fs.renameSync(p, target);
+    return shortPath(target);
   });
-  if (!response.ok) throw new Error(`HTTP ${response.status}`);
-  const body = (await response.json()) as { result?: string; error?: { message?: string } };
-  if (typeof body.result !== "string") throw new Error(body.error?.message ?? "no chain id in the answer");
-  return BigInt(body.result);
+  return `Reset: the previous suite still has code on chain ${chainId}; its files are kept as ${moved.join(" and ")}`;
 }
 
 /** The next UTC midnight after `now` (unix seconds): day 0 of a fresh network's schedule. */
@@ -60,13 +94,25 @@ export function nextMidnight(now: bigint): bigint {
 
 task("dg:deploy", "Deploy the whole suite (token, reservation, vote, staking, rewards, cross-check), wired and funded")
   .addOptionalParam("parameters", "Ignition parameter file (default: deploy/parameters/<network>.json)")
-  .addOptionalParam("confirmations", "Blocks to wait for each transaction", 3, types.int)
+  .addOptionalParam(
+    "confirmations",
+    "Blocks to wait for each transaction (default: 1 on a node that mines only when a transaction arrives, as anvil and `hardhat node` do; 3 elsewhere)",
+    undefined,
+    types.int,
+  )
+  .addFlag(
+    "reset",
+    "Start afresh: set aside this chain's Ignition journal and deployment record first (refused on BSC mainnet)",
+  )
   .addFlag("verify", "Verify every contract on BscScan afterwards (needs BSCSCAN_API_KEY)")
   .setAction(
-    async (args: { parameters?: string; confirmations: number; verify: boolean }, hre: HardhatRuntimeEnvironment) =>
+    async (
+      args: { parameters?: string; confirmations?: number; reset: boolean; verify: boolean },
+      hre: HardhatRuntimeEnvironment,
+    ) =>
       runTask(async () => {
-        const { preflight, Refusal } = await import("./lib/preflight");
-        const { writeDeployment } = await import("../sdk/deployments");
+        const { preflight, nodeMining, Refusal } = await import("./lib/preflight");
+        const { deploymentPath, firstWithoutCode, noCodeAdvice, writeDeployment } = await import("../sdk/deployments");
         const { default: CrossCheckModule } = await import("../deploy/modules/CrossCheck");
         const { default: MainnetModule } = await import("../deploy/modules/Mainnet");
         const network = hre.network;
@@ -75,10 +121,14 @@ task("dg:deploy", "Deploy the whole suite (token, reservation, vote, staking, re
         const accounts = Array.isArray(config.accounts) ? config.accounts : [];
         const file = args.parameters ?? path.join(__dirname, "..", "deploy", "parameters", `${network.name}.json`);
         const parameters = readParameters(file);
-        const { chainId, deployer, roles } = await preflight({
+        const code = (address: string) => hre.ethers.provider.getCode(address);
+        // Ignition keeps the embedded network's deployments in memory: no journal there.
+        const embedded = network.name === "hardhat";
+        const journalFor = (chainId: bigint) => path.join(hre.config.paths.ignition, "deployments", `chain-${chainId}`);
+        const { chainId, deployer, roles, confirmations, mining } = await preflight({
           network: network.name,
           url: url || undefined,
-          hasKey: network.name === "hardhat" || network.name === "localhost" || accounts.length > 0,
+          hasKey: embedded || network.name === "localhost" || accounts.length > 0,
           expectedChainId: config.chainId,
           // Straight to the URL: Hardhat's own provider would refuse a wrong chain id before we could say so.
           chainId: async () =>
@@ -94,18 +144,36 @@ task("dg:deploy", "Deploy the whole suite (token, reservation, vote, staking, re
             };
           },
           parameters: { file: shortPath(file), values: parameters },
-          code: (address) => hre.ethers.provider.getCode(address),
+          code,
           confirmations: args.confirmations,
+          mining: () => nodeMining((method) => network.provider.request({ method })),
+          journal: embedded ? undefined : (id) => ({ dir: journalFor(id), label: shortPath(journalFor(id)) }),
+          reset: args.reset,
         });
         for (const warning of roles.warnings) console.warn(`warning: ${warning}`);
+        const deploymentId = `chain-${chainId}`;
+        const journal = journalFor(chainId);
+        const recordFile = deploymentPath(chainId);
+        if (args.reset) {
+          // Not the files of chain 31337: those are `npx hardhat node`'s (--network localhost), same chain id.
+          console.log(
+            embedded
+              ? "Reset: nothing to set aside, the embedded network keeps no journal or record"
+              : await resetDeployment(journal, recordFile, chainId, code),
+          );
+        }
         const core = (parameters.Core ??= {});
         if (core.releaseStart === undefined) {
           const latest = await hre.ethers.provider.getBlock("latest");
           core.releaseStart = nextMidnight(BigInt(latest!.timestamp));
         }
-        const deploymentId = `chain-${chainId}`;
         console.log(
-          `Deploying to ${network.name} (chain ${chainId}) from ${deployer}; journal: ignition/deployments/${deploymentId}`,
+          `Deploying to ${network.name} (chain ${chainId}) from ${deployer}; journal: ${embedded ? "none (embedded network)" : shortPath(journal)}`,
+        );
+        console.log(
+          mining.automine
+            ? `Confirmations: ${confirmations} per transaction (the node mines a block only when a transaction arrives)`
+            : `Confirmations: ${confirmations} per transaction`,
         );
         console.log(
           roles.timelock
@@ -115,13 +183,14 @@ task("dg:deploy", "Deploy the whole suite (token, reservation, vote, staking, re
         const options = {
           parameters: parameters as never,
           deploymentId,
-          config: { requiredConfirmations: args.confirmations },
+          // A node that mines as a transaction arrives has the block at once: poll for it every 100 ms, not Ignition's 1 s.
+          config: { requiredConfirmations: confirmations, ...(mining.automine ? { blockPollingInterval: 100 } : {}) },
           displayUi: true,
         };
         const deployed = roles.timelock
           ? await hre.ignition.deploy(MainnetModule, options)
           : { ...(await hre.ignition.deploy(CrossCheckModule, options)), timelock: undefined };
-        const contracts: Record<string, string> = {
+        const contracts: DeploymentRecord["contracts"] = {
           DataGen: await deployed.token.getAddress(),
           MiningReservation: await deployed.reservation.getAddress(),
           InflationVote: await deployed.inflationVote.getAddress(),
@@ -130,8 +199,15 @@ task("dg:deploy", "Deploy the whole suite (token, reservation, vote, staking, re
           CrossCheck: await deployed.crossCheck.getAddress(),
         };
         if (deployed.timelock) contracts.TimelockController = await deployed.timelock.getAddress();
+        const missing = await firstWithoutCode(Object.entries(contracts), code);
+        if (missing) {
+          // Not a Refusal: the transactions are sent; what must not happen is a record of empty addresses.
+          throw new Error(
+            `no record written: Ignition reports ${missing[0]} at ${missing[1]}, which has no code on chain ${chainId} at ${url ?? "(embedded)"}: ${noCodeAdvice(chainId, network.name)}`,
+          );
+        }
         const blockNumber = await hre.ethers.provider.getBlockNumber();
-        if (network.name === "hardhat") {
+        if (embedded) {
           console.log("The embedded network is discarded when this command ends: no record written.");
         } else {
           const written = writeDeployment({
@@ -140,9 +216,9 @@ task("dg:deploy", "Deploy the whole suite (token, reservation, vote, staking, re
             deployer,
             blockNumber,
             deployedAt: new Date().toISOString(),
-            contracts: contracts as unknown as DeploymentRecord["contracts"],
+            contracts,
           });
-          console.log(`Addresses recorded in ${path.relative(process.cwd(), written)}`);
+          console.log(`Addresses recorded in ${shortPath(written)}`);
         }
         console.table(contracts);
         if (args.verify) await hre.run({ scope: "ignition", task: "verify" }, { deploymentId });

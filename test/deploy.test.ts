@@ -11,10 +11,33 @@ import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
 import { HDNodeWallet, Mnemonic, NonceManager, Wallet, ZeroAddress, ZeroHash, getAddress, id } from "ethers";
-import { DataGenError, HolderClient, ValidatorClient, suiteFor } from "../sdk";
-import { DEPLOY_GAS_BUDGET, MAINNET_DEPLOY_GAS_BUDGET } from "../tasks/lib/preflight";
+import {
+  DataGenError,
+  DataGenSdkError,
+  HolderClient,
+  ValidatorClient,
+  assertSuiteDeployed,
+  connectSuite,
+  loadDeployment,
+  suiteFor,
+} from "../sdk";
+import {
+  DEFAULT_CONFIRMATIONS,
+  DEPLOY_GAS_BUDGET,
+  MAINNET_DEPLOY_GAS_BUDGET,
+  Refusal,
+  confirmationsFor,
+} from "../tasks/lib/preflight";
 import type { DeploymentRecord } from "../sdk/deployments";
-import { blockNumber, runHardhat, spawnHardhat, startAnvil, txCount, type RunningNode } from "./helpers/node";
+import {
+  blockNumber,
+  runHardhat,
+  spawnHardhat,
+  startAnvil,
+  startHardhatNode,
+  txCount,
+  type RunningNode,
+} from "./helpers/node";
 import { REAL_BUILD } from "./helpers/fixtures";
 import {
   ComputeRewards__factory,
@@ -63,10 +86,8 @@ describe(`dg:deploy against a real node (anvil, chain 97) ${REAL_BUILD}`, functi
 
     before(async () => {
       node = await startAnvil({ chainId: 97 });
-      const run = await runHardhat(
-        ["dg:deploy", "--network", "bscTestnet", "--confirmations", "1"],
-        testnetEnv(node, dirs),
-      );
+      // The README's command as it stands: no --confirmations (1 on this automining node).
+      const run = await runHardhat(["dg:deploy", "--network", "bscTestnet"], testnetEnv(node, dirs));
       expect(run.code, run.stderr).to.equal(0);
       // Testnet: the role rules that refuse on mainnet are printed as warnings, and it proceeds.
       expect(run.stderr.trim().split("\n"), run.stderr).to.deep.equal([
@@ -183,10 +204,7 @@ describe(`dg:deploy against a real node (anvil, chain 97) ${REAL_BUILD}`, functi
 
     it("running it again changes nothing: same addresses, no transaction", async () => {
       const before = await blockNumber(node);
-      const run = await runHardhat(
-        ["dg:deploy", "--network", "bscTestnet", "--confirmations", "1"],
-        testnetEnv(node, dirs),
-      );
+      const run = await runHardhat(["dg:deploy", "--network", "bscTestnet"], testnetEnv(node, dirs));
       expect(run.code).to.equal(0);
       expect(readRecord(dirs.records, 97).contracts).to.deep.equal(record.contracts);
       expect(await blockNumber(node)).to.equal(before);
@@ -370,13 +388,15 @@ describe(`dg:deploy against anvil acting as BSC mainnet (chain 56) ${REAL_BUILD}
       await deployFakeMultisig(node);
       const first = await blockNumber(node);
       const started = Date.now();
+      // No --confirmations: the node mines on an interval, as BSC does, so the default 3 applies.
       const run = await runHardhat(
-        ["dg:deploy", "--network", "bsc", "--parameters", mainnetParameters(), "--confirmations", "2"],
+        ["dg:deploy", "--network", "bsc", "--parameters", mainnetParameters()],
         mainnetEnv(node, dirs),
       );
       wallMs = Date.now() - started;
       expect(run.stderr.trim(), run.stdout + run.stderr).to.equal("");
       expect(run.code).to.equal(0);
+      expect(run.stdout).to.include("\nConfirmations: 3 per transaction\n");
       expect(run.stdout).to.include("Module: deploy/modules/Mainnet.ts");
       record = readRecord(dirs.records, 56) as typeof record;
       const last = await blockNumber(node);
@@ -499,7 +519,8 @@ describe(`dg:deploy against anvil acting as BSC mainnet (chain 56) ${REAL_BUILD}
     const dirs = { ignition: tempDir("ignition"), records: tempDir("records") };
     const deployer = new Wallet(FUNDED_KEY).address;
     before(async () => {
-      node = await startAnvil({ chainId: 56 });
+      // Mining on an interval, as BSC does (a node that mines only when a transaction arrives has rules of its own).
+      node = await startAnvil({ chainId: 56, blockTime: 1 });
       testnet = await startAnvil({ chainId: 97, blockTime: 0.4 });
       await deployFakeMultisig(node);
     });
@@ -509,15 +530,23 @@ describe(`dg:deploy against anvil acting as BSC mainnet (chain 56) ${REAL_BUILD}
     });
 
     async function expectRefusal(args: string[], pattern: RegExp) {
-      const before = await blockNumber(node);
       const run = await runHardhat(["dg:deploy", "--network", "bsc", ...args], mainnetEnv(node, dirs));
       expect(run.code, run.stdout + run.stderr).to.equal(1);
       const lines = run.stderr.trim().split("\n");
       expect(lines, run.stderr).to.have.length(1);
       expect(lines[0]).to.match(pattern);
-      expect(await blockNumber(node), "no transaction sent").to.equal(before);
+      expect(await txCount(node, deployer), "no transaction sent").to.equal(0);
       expect(fs.readdirSync(dirs.records)).to.deep.equal([]);
     }
+
+    it("--reset: a mainnet journal and record are never discarded by a command", async () => {
+      await expectRefusal(
+        ["--parameters", mainnetParameters(), "--reset"],
+        new RegExp(
+          `^error: --reset is refused on BSC mainnet \\(chain 56\\): its journal and record are the account of a suite holding real funds; to deploy a second suite, move ${dirs.ignition}/deployments/chain-56 aside by hand$`,
+        ),
+      );
+    });
 
     it("the shipped bsc.json, until the deployer names the multisig", async () => {
       await expectRefusal(
@@ -619,5 +648,270 @@ describe(`dg:deploy against anvil acting as BSC mainnet (chain 56) ${REAL_BUILD}
       expect(await t.hasRole(PROPOSER, key)).to.equal(true);
       expect(await t.hasRole(PROPOSER, deployer)).to.equal(false);
     });
+  });
+});
+
+/**
+ * `hardhat <args>` in a child process, killed if it has not ended within `ms`: a deployment that
+ * hangs (waiting for confirmations a node never mines) fails the test instead of stalling the run.
+ */
+async function runWithin(ms: number, args: string[], env: Record<string, string>) {
+  const { child, done } = spawnHardhat(args, env);
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    child.kill("SIGKILL");
+  }, ms);
+  const result = await done;
+  clearTimeout(timer);
+  return { ...result, timedOut };
+}
+
+/** Every address of `record` (the six contracts and the timelock if any) holds code on `node`. */
+async function expectCodeEverywhere(node: RunningNode, record: DeploymentRecord) {
+  const addresses = Object.values(record.contracts as unknown as Record<string, string>);
+  expect(addresses.length).to.be.greaterThanOrEqual(6);
+  for (const address of addresses) expect(await node.provider.getCode(address), address).to.not.equal("0x");
+}
+
+describe(`dg:deploy on a local dev node: no flag needed, a stale journal refused, --reset ${REAL_BUILD}`, function () {
+  this.timeout(240_000);
+
+  describe("anvil as chain 97, one block per transaction (the README's `dg:deploy --network bscTestnet`)", () => {
+    let node: RunningNode;
+    const dirs = { ignition: tempDir("ignition"), records: tempDir("records") };
+    const journal = path.join(dirs.ignition, "deployments", "chain-97");
+    const recordFile = path.join(dirs.records, "97.json");
+    const deployer = new Wallet(FUNDED_KEY).address;
+    let first: DeploymentRecord;
+    before(async () => {
+      node = await startAnvil({ chainId: 97 });
+    });
+    after(async () => node?.stop());
+
+    it("finishes with no --confirmations: 1 on a node that mines only when a transaction arrives", async () => {
+      const run = await runWithin(120_000, ["dg:deploy", "--network", "bscTestnet"], testnetEnv(node, dirs));
+      expect(run.timedOut, "dg:deploy still waiting after 120 s").to.equal(false);
+      expect(run.code, run.stdout + run.stderr).to.equal(0);
+      expect(run.stdout).to.include(
+        "Confirmations: 1 per transaction (the node mines a block only when a transaction arrives)",
+      );
+      first = readRecord(dirs.records, 97);
+      await expectCodeEverywhere(node, first);
+      await assertSuiteDeployed(await suiteFor(node.provider, dirs.records), dirs.records);
+    });
+
+    it("--confirmations 3 on that node refuses in one line, nothing sent", async () => {
+      const nonce = await txCount(node, deployer);
+      const run = await runHardhat(
+        ["dg:deploy", "--network", "bscTestnet", "--confirmations", "3"],
+        testnetEnv(node, dirs),
+      );
+      expect(run.code, run.stdout + run.stderr).to.equal(1);
+      expect(run.stderr).to.equal(
+        `error: --confirmations 3 would never finish on bscTestnet: the node at ${node.url} mines a block only ` +
+          "when a transaction arrives (automining); leave --confirmations out (1 is used there) or pass --confirmations 1\n",
+      );
+      expect(await txCount(node, deployer)).to.equal(nonce);
+    });
+
+    it("a timelock rehearsal on it refuses in one line: anvil puts many blocks in one second", async () => {
+      const nonce = await txCount(node, deployer);
+      const parameters = mainnetParameters({ Core: { releaseStart: undefined } });
+      await deployFakeMultisig(node);
+      const run = await runHardhat(
+        ["dg:deploy", "--network", "bscTestnet", "--parameters", parameters],
+        testnetEnv(node, { ignition: tempDir("ignition"), records: tempDir("records") }),
+      );
+      expect(run.code, run.stdout + run.stderr).to.equal(1);
+      expect(run.stderr).to.equal(
+        "error: the timelock handover must be accepted in a later second than the transfers began, and this " +
+          "automining node may mine many blocks in one second (anvil does): start anvil with --block-time 1 " +
+          "(then the default 3 confirmations apply) or rehearse on `npx hardhat node`\n",
+      );
+      expect(await txCount(node, deployer)).to.equal(nonce);
+    });
+
+    it("after the node restarts, refuses in one line naming the journal and --reset; nothing sent, the record kept", async () => {
+      const kept = fs.readFileSync(recordFile, "utf8");
+      await node.stop();
+      node = await startAnvil({ chainId: 97 });
+      const run = await runHardhat(["dg:deploy", "--network", "bscTestnet"], testnetEnv(node, dirs));
+      expect(run.code, run.stdout + run.stderr).to.equal(1);
+      expect(run.stderr).to.equal(
+        `error: the journal ${journal} records Core#DataGen at ${first.contracts.DataGen}, which has no code on ` +
+          `chain 97 at ${node.url}: the node was restarted or reset since, or this is another node; start afresh ` +
+          "with `npx hardhat dg:deploy --network bscTestnet --reset`\n",
+      );
+      expect(await txCount(node, deployer)).to.equal(0);
+      expect(fs.readFileSync(recordFile, "utf8")).to.equal(kept);
+    });
+
+    it("the SDK's assertSuiteDeployed refuses that record in one line: contract, address, chain, file, command", async () => {
+      const suite = await suiteFor(node.provider, dirs.records);
+      const error = await assertSuiteDeployed(suite, dirs.records).catch((e: unknown) => e);
+      expect(error).to.be.instanceOf(DataGenSdkError);
+      expect((error as Error).message).to.equal(
+        `DataGen at ${first.contracts.DataGen} has no code on chain 97 (recorded in ${recordFile}): the node was ` +
+          "restarted or reset since, or this is another node; start afresh with " +
+          "`npx hardhat dg:deploy --network bscTestnet --reset`",
+      );
+    });
+
+    it("--reset removes the stale journal and record, then deploys afresh: every address holds code", async () => {
+      const run = await runWithin(120_000, ["dg:deploy", "--network", "bscTestnet", "--reset"], testnetEnv(node, dirs));
+      expect(run.code, run.stdout + run.stderr).to.equal(0);
+      expect(run.stdout).to.include(
+        `Reset: removed ${journal} and ${recordFile} (the contracts they record have no code on chain 97)`,
+      );
+      const fresh = readRecord(dirs.records, 97);
+      await expectCodeEverywhere(node, fresh);
+      await assertSuiteDeployed(await suiteFor(node.provider, dirs.records), dirs.records);
+      expect(fs.readdirSync(path.dirname(journal))).to.deep.equal(["chain-97"]);
+      expect(fs.readdirSync(dirs.records)).to.deep.equal(["97.json"]);
+    });
+
+    it("--reset on a suite still on chain keeps its journal and record beside, then deploys a second suite", async () => {
+      const previous = readRecord(dirs.records, 97);
+      const run = await runWithin(120_000, ["dg:deploy", "--network", "bscTestnet", "--reset"], testnetEnv(node, dirs));
+      expect(run.code, run.stdout + run.stderr).to.equal(0);
+      const kept =
+        /^Reset: the previous suite still has code on chain 97; its files are kept as (\S+) and (\S+)$/m.exec(
+          run.stdout,
+        );
+      expect(kept, run.stdout).to.not.equal(null);
+      const [keptJournal, keptRecord] = [kept![1]!, kept![2]!];
+      expect(keptJournal.slice(0, journal.length)).to.equal(journal);
+      expect(keptJournal.slice(journal.length)).to.match(/^-replaced-\d{4}-\d{2}-\d{2}T\d{6}$/);
+      expect(keptRecord).to.equal(`${recordFile.slice(0, -".json".length)}${keptJournal.slice(journal.length)}.json`);
+      expect((JSON.parse(fs.readFileSync(keptRecord, "utf8")) as DeploymentRecord).contracts).to.deep.equal(
+        previous.contracts,
+      );
+      const keptAddresses = JSON.parse(fs.readFileSync(path.join(keptJournal, "deployed_addresses.json"), "utf8"));
+      expect(keptAddresses["Core#DataGen"]).to.equal(previous.contracts.DataGen);
+      const second = readRecord(dirs.records, 97);
+      expect(second.contracts.DataGen).to.not.equal(previous.contracts.DataGen);
+      await expectCodeEverywhere(node, second);
+      await expectCodeEverywhere(node, previous);
+    });
+  });
+
+  describe("`npx hardhat node` through --network localhost", () => {
+    let node: RunningNode;
+    before(async () => {
+      node = await startHardhatNode();
+    });
+    after(async () => node?.stop());
+
+    const localEnv = (dirs: { ignition: string; records: string }) => ({
+      DG_LOCALHOST_URL: node.url,
+      DG_IGNITION_DIR: dirs.ignition,
+      DG_DEPLOYMENTS_DIR: dirs.records,
+    });
+
+    it("finishes with no --confirmations, records chain 31337 with code at every address", async () => {
+      const dirs = { ignition: tempDir("ignition"), records: tempDir("records") };
+      const run = await runWithin(120_000, ["dg:deploy", "--network", "localhost"], localEnv(dirs));
+      expect(run.timedOut, "dg:deploy still waiting after 120 s").to.equal(false);
+      expect(run.code, run.stdout + run.stderr).to.equal(0);
+      const record = readRecord(dirs.records, 31337);
+      expect(record.network).to.equal("localhost");
+      await expectCodeEverywhere(node, record);
+    });
+
+    it("a timelock rehearsal finishes with one confirmation: each block comes a second after the previous", async () => {
+      const dirs = { ignition: tempDir("ignition"), records: tempDir("records") };
+      await node.provider.send("hardhat_setCode", [MULTISIG, "0x00"]);
+      const parameters = mainnetParameters({ Core: { releaseStart: undefined } });
+      const run = await runWithin(
+        120_000,
+        ["dg:deploy", "--network", "localhost", "--parameters", parameters],
+        localEnv(dirs),
+      );
+      expect(run.code, run.stdout + run.stderr).to.equal(0);
+      const record = readRecord(dirs.records, 31337) as DeploymentRecord & {
+        contracts: { TimelockController: string };
+      };
+      await expectCodeEverywhere(node, record);
+      const timelock = TimelockController__factory.connect(record.contracts.TimelockController, node.provider);
+      expect(await timelock.hasRole(PROPOSER, MULTISIG)).to.equal(true);
+      expect(await timelock.hasRole(PROPOSER, record.deployer)).to.equal(false);
+
+      // The SDK checks the timelock's code with the six; a record read on another chain is refused.
+      await assertSuiteDeployed(await suiteFor(node.provider, dirs.records), dirs.records);
+      const elsewhere = connectSuite({ ...record, chainId: 97 }, node.provider);
+      const error = await assertSuiteDeployed(elsewhere, dirs.records).catch((e: unknown) => e);
+      expect(error).to.be.instanceOf(DataGenSdkError);
+      expect((error as Error).message).to.equal(
+        `the record ${path.join(dirs.records, "97.json")} is for chain 97, but the suite is connected to chain 31337`,
+      );
+      const gone = Wallet.createRandom().address;
+      fs.writeFileSync(
+        path.join(dirs.records, "31337.json"),
+        JSON.stringify({ ...record, contracts: { ...record.contracts, TimelockController: gone } }),
+      );
+      const missing = await assertSuiteDeployed(await suiteFor(node.provider, dirs.records), dirs.records).catch(
+        (e: unknown) => e,
+      );
+      expect((missing as Error).message).to.equal(
+        `TimelockController at ${gone} has no code on chain 31337 (recorded in ${path.join(dirs.records, "31337.json")}): ` +
+          "the node was restarted or reset since, or this is another node; start afresh with " +
+          "`npx hardhat dg:deploy --network localhost --reset`",
+      );
+      fs.writeFileSync(
+        path.join(dirs.records, "31337.json"),
+        JSON.stringify({ ...record, contracts: { ...record.contracts, TimelockController: "0x1234" } }),
+      );
+      expect(() => loadDeployment(31337, dirs.records)).to.throw(
+        DataGenSdkError,
+        `${path.join(dirs.records, "31337.json")}: the address of TimelockController is invalid`,
+      );
+    });
+  });
+
+  it("--reset on the embedded network leaves chain 31337's files alone: they are `npx hardhat node`'s", async () => {
+    const dirs = { ignition: tempDir("ignition"), records: tempDir("records") };
+    const journal = path.join(dirs.ignition, "deployments", "chain-31337");
+    fs.mkdirSync(journal, { recursive: true });
+    fs.writeFileSync(path.join(journal, "deployed_addresses.json"), "{}");
+    fs.writeFileSync(path.join(dirs.records, "31337.json"), "{}");
+    const run = await runHardhat(["dg:deploy", "--network", "hardhat", "--reset"], {
+      DG_IGNITION_DIR: dirs.ignition,
+      DG_DEPLOYMENTS_DIR: dirs.records,
+    });
+    expect(run.code, run.stdout + run.stderr).to.equal(0);
+    expect(run.stdout.split("\n")).to.include(
+      "Reset: nothing to set aside, the embedded network keeps no journal or record",
+    );
+    expect(fs.readdirSync(journal)).to.deep.equal(["deployed_addresses.json"]);
+    expect(fs.readFileSync(path.join(dirs.records, "31337.json"), "utf8")).to.equal("{}");
+  });
+});
+
+describe("dg:deploy's confirmations, by how the node mines", () => {
+  const automining = { automine: true, laterSecondEachBlock: false };
+  const interval = { automine: false, laterSecondEachBlock: false };
+  const url = "http://127.0.0.1:8545";
+
+  it("not given: 1 on a node that mines only when a transaction arrives, 3 elsewhere", () => {
+    expect(confirmationsFor(undefined, automining, "localhost", url)).to.equal(1);
+    expect(confirmationsFor(undefined, interval, "bsc", url)).to.equal(DEFAULT_CONFIRMATIONS);
+    expect(DEFAULT_CONFIRMATIONS).to.equal(3);
+  });
+
+  it("given: kept, except more than 1 on an automining node, and anything below 1", () => {
+    expect(confirmationsFor(1, automining, "localhost", url)).to.equal(1);
+    expect(confirmationsFor(1, interval, "bsc", url)).to.equal(1);
+    expect(confirmationsFor(5, interval, "bsc", url)).to.equal(5);
+    expect(() => confirmationsFor(2, automining, "localhost", url)).to.throw(
+      Refusal,
+      /^--confirmations 2 would never finish on localhost: the node at http:\/\/127\.0\.0\.1:8545 mines a block only when a transaction arrives \(automining\); leave --confirmations out \(1 is used there\) or pass --confirmations 1$/,
+    );
+    for (const bad of [0, -1]) {
+      expect(() => confirmationsFor(bad, interval, "bsc", url)).to.throw(
+        Refusal,
+        new RegExp(`^--confirmations ${bad}: give a whole number of blocks, at least 1$`),
+      );
+    }
   });
 });

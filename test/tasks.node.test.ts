@@ -163,6 +163,32 @@ describe(`dg:* tasks against a node: checks before sending, connection rules ${R
     }
   });
 
+  it("a record whose addresses hold no code (the node was restarted): every task refuses, nothing is sent", async () => {
+    const stale = fs.mkdtempSync(path.join(os.tmpdir(), "dg-stale-"));
+    const contracts = Object.fromEntries(
+      Object.keys(record.contracts).map((name, i) => [name, `0x${(i + 1).toString(16).padStart(40, "0")}`]),
+    );
+    fs.writeFileSync(path.join(stale, "97.json"), JSON.stringify({ ...record, contracts }));
+    const nonce = await txCount(node, account(0).address);
+    process.env.DG_DEPLOYMENTS_DIR = stale;
+    try {
+      for (const [name, args] of [
+        ["release", {}],
+        ["schedule", {}],
+        ["balance", { address: account(1).address }],
+      ] as const) {
+        const run = await dg(name, { ...args, rpcUrl: node.url });
+        expect(run.code).to.equal(1);
+        expect(run.err).to.match(
+          /^error: DataGen at 0x0{39}1 has no code on chain 97 \(recorded in .*97\.json\): the node was restarted or reset since, or this is another node; start afresh with `npx hardhat dg:deploy --network .* --reset`$/,
+        );
+      }
+    } finally {
+      process.env.DG_DEPLOYMENTS_DIR = dir;
+    }
+    expect(await txCount(node, account(0).address)).to.equal(nonce);
+  });
+
   describe("the connection, typed as a user types it (child processes)", () => {
     const testnet = (env: Record<string, string> = {}) => ({
       BSC_TESTNET_RPC_URL: node.url,

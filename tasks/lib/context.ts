@@ -165,7 +165,7 @@ export async function connect(
   args: ConnectionArgs,
   mode: "send" | "read" = "send",
 ): Promise<Connected> {
-  const { suiteFor } = await import("../../sdk/deployments");
+  const { assertSuiteDeployed, suiteFor } = await import("../../sdk/deployments");
   const rpc = rpcOf(hre, args);
   const chainId = await reach(hre, rpc);
   const provider: Provider =
@@ -175,6 +175,8 @@ export async function connect(
   const { signer, missing } = await signerOf(hre, args, provider, rpc);
   if (mode === "send" && !signer) throw new Refusal(missing!);
   const suite = await suiteFor(signer ?? provider);
+  // A record left from a node that was restarted points at addresses without code: say so, send nothing.
+  await assertSuiteDeployed(suite);
   return { suite, provider, signer };
 }
 

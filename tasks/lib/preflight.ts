@@ -2,9 +2,12 @@
  * Checks made before a deployment sends anything. Each failure is a {@link Refusal}: one line that
  * says what is wrong and how to fix it.
  */
+import fs from "node:fs";
+import path from "node:path";
 import { ZeroAddress, formatEther, formatUnits, getAddress, isAddress } from "ethers";
 import { SUITE_DEFAULTS } from "../../deploy/modules/Suite";
 import { MAINNET_DEFAULTS } from "../../deploy/modules/Mainnet";
+import { firstWithoutCode, noCodeAdvice } from "../../sdk/deployments";
 
 /** A check failed before anything was sent: the task prints `message` on one line and exits 1. */
 export class Refusal extends Error {
@@ -34,9 +37,98 @@ export const MAINNET_CHAIN_ID = 56n;
 /**
  * Fewest `--confirmations` the timelock deployment accepts: the handover's execution comes at least
  * 2 × confirmations blocks after the transfers began, and must have a later timestamp (seconds) than
- * theirs; BSC makes several blocks a second, so one confirmation (2 blocks) may not be enough.
+ * theirs; BSC makes several blocks a second, so one confirmation (2 blocks) may not be enough. The
+ * one exception: a node that mines a block per transaction, each a second after the previous
+ * (`npx hardhat node`), where one confirmation is all there can be and is enough.
  */
 export const MIN_HANDOVER_CONFIRMATIONS = 2;
+
+/** Blocks waited per transaction when `--confirmations` is not given, on a node that mines on its own (BSC). */
+export const DEFAULT_CONFIRMATIONS = 3;
+
+/** How a node mines, asked before anything is sent. */
+export interface Mining {
+  /**
+   * A block per transaction and none otherwise (`npx hardhat node`, anvil without `--block-time`):
+   * a transaction never gets a second confirmation unless another one is sent.
+   */
+  automine: boolean;
+  /**
+   * Each block has a later timestamp (seconds) than the previous: `npx hardhat node` (its default,
+   * `allowBlocksWithSameTimestamp: false`); anvil 1.7.1 automining puts many blocks in one second.
+   */
+  laterSecondEachBlock: boolean;
+}
+
+/**
+ * Asks the node how it mines. `hardhat_getAutomine` is answered by `npx hardhat node` and by anvil
+ * (1.7.1: `true` automining, `false` with `--block-time`), `anvil_getAutomine` by anvil alone; a BSC
+ * node answers neither (method not found), so it mines on its own. The client is `HardhatNetwork/...`
+ * for Hardhat's node and `anvil/...` for anvil (`web3_clientVersion`).
+ */
+export async function nodeMining(request: (method: string) => Promise<unknown>): Promise<Mining> {
+  const answersTrue = (method: string) =>
+    request(method).then(
+      (result) => result === true,
+      () => false,
+    );
+  const automine = (await answersTrue("hardhat_getAutomine")) || (await answersTrue("anvil_getAutomine"));
+  if (!automine) return { automine, laterSecondEachBlock: false };
+  const client = await request("web3_clientVersion").then(String, () => "");
+  return { automine, laterSecondEachBlock: client.startsWith("HardhatNetwork/") };
+}
+
+/**
+ * The blocks to wait per transaction: `given` (`--confirmations`) or, when absent, 1 on an automining
+ * node and {@link DEFAULT_CONFIRMATIONS} elsewhere. More than 1 on an automining node would wait
+ * forever for blocks nobody mines: refused.
+ */
+export function confirmationsFor(given: number | undefined, mining: Mining, network: string, url: string): number {
+  if (given !== undefined && (!Number.isInteger(given) || given < 1)) {
+    throw new Refusal(`--confirmations ${given}: give a whole number of blocks, at least 1`);
+  }
+  if (!mining.automine) return given ?? DEFAULT_CONFIRMATIONS;
+  if (given !== undefined && given > 1) {
+    throw new Refusal(
+      `--confirmations ${given} would never finish on ${network}: the node at ${url} mines a block only when a transaction arrives (automining); leave --confirmations out (1 is used there) or pass --confirmations 1`,
+    );
+  }
+  return 1;
+}
+
+/** `deployed_addresses.json` of an Ignition journal: each deployed future's id and address (none if absent). */
+export function journalAddresses(journal: string): [string, string][] {
+  const file = path.join(journal, "deployed_addresses.json");
+  if (!fs.existsSync(file)) return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new Refusal(`${file}: not valid JSON (${(error as Error).message.split("\n")[0]})`);
+  }
+  return Object.entries(parsed as Record<string, unknown>).filter(
+    (entry): entry is [string, string] => typeof entry[1] === "string" && isAddress(entry[1]),
+  );
+}
+
+/**
+ * Refuses when the journal records a contract whose address has no code on the node: Ignition would
+ * take the journal's word, deploy nothing and report addresses where nothing is.
+ */
+export async function checkJournal(input: {
+  journal: { dir: string; label: string };
+  chainId: bigint;
+  network: string;
+  url: string;
+  code: (address: string) => Promise<string>;
+}): Promise<void> {
+  const missing = await firstWithoutCode(journalAddresses(input.journal.dir), input.code);
+  if (missing) {
+    throw new Refusal(
+      `the journal ${input.journal.label} records ${missing[0]} at ${missing[1]}, which has no code on chain ${input.chainId} at ${input.url}: ${noCodeAdvice(input.chainId, input.network)}`,
+    );
+  }
+}
 
 /** The secrets a network needs, by network name (environment variable or `npx hardhat vars set`). */
 export const NETWORK_SECRETS: Record<string, { rpcUrl: string; chainId: number }> = {
@@ -61,8 +153,14 @@ export interface PreflightInput {
   parameters?: { file: string; values: Record<string, Record<string, unknown>> };
   /** `eth_getCode` of an address (needed with `parameters`). */
   code?: (address: string) => Promise<string>;
-  /** Blocks waited per transaction (`--confirmations`). */
+  /** Blocks to wait per transaction as given (`--confirmations`; undefined: chosen by {@link confirmationsFor}). */
   confirmations?: number;
+  /** How the node mines (omitted: on its own, as BSC). */
+  mining?: () => Promise<Mining>;
+  /** The chain's Ignition journal, its folder and how to name it (omitted: none, the embedded network's deployments are in memory). */
+  journal?: (chainId: bigint) => { dir: string; label: string };
+  /** `--reset`: the journal is to be set aside, so not checked; refused on chain 56. */
+  reset?: boolean;
 }
 
 /** What the role checks decided. */
@@ -102,6 +200,7 @@ export async function checkRoles(input: {
   parameters: Record<string, Record<string, unknown>>;
   code: (address: string) => Promise<string>;
   confirmations: number;
+  mining: Mining;
 }): Promise<RolesPlan> {
   const { file, parameters } = input;
   const mainnet = input.chainId === MAINNET_CHAIN_ID;
@@ -161,6 +260,8 @@ export async function checkRoles(input: {
       `Mainnet.timelockDelay in ${file} is ${delay} s, not above Suite.cooldown (${cooldown} s): validators could not leave before an admin action applies`,
     );
   }
+  // The parameter file's role rules first; then what the handover needs of the file and the node.
+  if (mainnet && problems.length > 0) throw new Refusal(problems[0]!);
 
   if (timelock) {
     for (const module of ["Suite", "CrossCheck"]) {
@@ -176,23 +277,34 @@ export async function checkRoles(input: {
         );
       }
     }
-    if (input.confirmations < MIN_HANDOVER_CONFIRMATIONS) {
+    if (input.confirmations < MIN_HANDOVER_CONFIRMATIONS && !input.mining.laterSecondEachBlock) {
+      if (input.mining.automine) {
+        throw new Refusal(
+          "the timelock handover must be accepted in a later second than the transfers began, and this automining node may mine many blocks in one second (anvil does): start anvil with --block-time 1 (then the default 3 confirmations apply) or rehearse on `npx hardhat node`",
+        );
+      }
       throw new Refusal(
-        `--confirmations ${input.confirmations} is too few for the timelock handover: use at least ${MIN_HANDOVER_CONFIRMATIONS} (default 3), so the acceptance lands in a later second than the transfers`,
+        `--confirmations ${input.confirmations} is too few for the timelock handover: use at least ${MIN_HANDOVER_CONFIRMATIONS} (default ${DEFAULT_CONFIRMATIONS}), so the acceptance lands in a later second than the transfers`,
       );
     }
   }
-  if (mainnet && problems.length > 0) throw new Refusal(problems[0]!);
   return { timelock, warnings: problems };
 }
 
 /**
- * Runs the checks in order: key, RPC URL, reachable RPC, chain id, the role rules
- * ({@link checkRoles}, with `parameters`), BNB for the estimated gas of the module chosen.
+ * Runs the checks in order: key, RPC URL, reachable RPC, chain id, `--reset` (not on chain 56), the
+ * confirmations for how the node mines ({@link confirmationsFor}), the journal's contracts still on
+ * chain ({@link checkJournal}, unless `--reset`), the role rules ({@link checkRoles}, with
+ * `parameters`), BNB for the estimated gas of the module chosen.
  */
-export async function preflight(
-  input: PreflightInput,
-): Promise<{ chainId: bigint; deployer: string; cost: bigint; roles: RolesPlan }> {
+export async function preflight(input: PreflightInput): Promise<{
+  chainId: bigint;
+  deployer: string;
+  cost: bigint;
+  roles: RolesPlan;
+  confirmations: number;
+  mining: Mining;
+}> {
   const secrets = NETWORK_SECRETS[input.network];
   if (secrets && !input.hasKey) {
     throw new Refusal(
@@ -216,6 +328,19 @@ export async function preflight(
       `wrong chain: the RPC of ${input.network} at ${input.url} serves chain ${chainId}, expected ${input.expectedChainId}`,
     );
   }
+  const journal = input.journal?.(chainId);
+  if (input.reset && chainId === MAINNET_CHAIN_ID) {
+    throw new Refusal(
+      `--reset is refused on BSC mainnet (chain ${chainId}): its journal and record are the account of a suite holding real funds; to deploy a second suite, move ${journal?.label ?? "the journal"} aside by hand`,
+    );
+  }
+  const url = input.url ?? "(embedded)";
+  const mining = input.mining ? await input.mining() : { automine: false, laterSecondEachBlock: false };
+  const confirmations = confirmationsFor(input.confirmations, mining, input.network, url);
+  const code = input.code ?? (async () => "0x");
+  if (journal && !input.reset) {
+    await checkJournal({ journal, chainId, network: input.network, url, code });
+  }
   const { address, balance, gasPrice } = await input.deployer();
   const roles: RolesPlan = input.parameters
     ? await checkRoles({
@@ -223,8 +348,9 @@ export async function preflight(
         deployer: address,
         file: input.parameters.file,
         parameters: input.parameters.values,
-        code: input.code ?? (async () => "0x"),
-        confirmations: input.confirmations ?? 1,
+        code,
+        confirmations,
+        mining,
       })
     : { timelock: false, warnings: [] };
   const budget = roles.timelock ? MAINNET_DEPLOY_GAS_BUDGET : DEPLOY_GAS_BUDGET;
@@ -235,5 +361,5 @@ export async function preflight(
         `${formatEther(cost)} BNB (${budget} gas at ${formatUnits(gasPrice, "gwei")} gwei)`,
     );
   }
-  return { chainId, deployer: address, cost, roles };
+  return { chainId, deployer: address, cost, roles, confirmations, mining };
 }

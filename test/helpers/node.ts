@@ -38,8 +38,22 @@ export async function startAnvil(options: { chainId: number; blockTime?: number 
   const args = ["--host", "127.0.0.1", "--port", String(port), "--chain-id", String(options.chainId), "--silent"];
   if (options.blockTime !== undefined) args.push("--block-time", String(options.blockTime));
   const child = spawn(path.join(ROOT, "node_modules", ".bin", "anvil"), args, { stdio: "ignore" });
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20_000;
+  return untilAnswers(child, `http://127.0.0.1:${port}`, options.chainId, "anvil");
+}
+
+/**
+ * Starts `npx hardhat node` (chain 31337, one block per transaction, each block a second later than
+ * the previous) on a free loopback port; the `localhost` network reaches it with `DG_LOCALHOST_URL`.
+ */
+export async function startHardhatNode(): Promise<RunningNode> {
+  const port = await freePort();
+  const { child } = spawnHardhat(["node", "--hostname", "127.0.0.1", "--port", String(port)], {});
+  return untilAnswers(child, `http://127.0.0.1:${port}`, 31337, "hardhat node");
+}
+
+/** Waits (60 s at most) until the node `child` started answers `eth_chainId` at `url`. */
+async function untilAnswers(child: ChildProcess, url: string, chainId: number, name: string): Promise<RunningNode> {
+  const deadline = Date.now() + 60_000;
   for (;;) {
     try {
       const response = await fetch(url, {
@@ -51,12 +65,12 @@ export async function startAnvil(options: { chainId: number; blockTime?: number 
     } catch (error) {
       if (Date.now() > deadline || child.exitCode !== null) {
         child.kill("SIGKILL");
-        throw new Error(`anvil did not start on ${url}: ${(error as Error).message}`);
+        throw new Error(`${name} did not start on ${url}: ${(error as Error).message}`);
       }
       await new Promise((r) => setTimeout(r, 100));
     }
   }
-  const network = Network.from(options.chainId);
+  const network = Network.from(chainId);
   const provider = new JsonRpcProvider(url, network, {
     staticNetwork: network,
     pollingInterval: 100,
@@ -90,6 +104,7 @@ const SCRUBBED = [
   "BSCSCAN_API_KEY",
   "DG_DEPLOYMENTS_DIR",
   "DG_IGNITION_DIR",
+  "DG_LOCALHOST_URL",
 ];
 
 /** Starts `hardhat <args>` in the repository with `env` added to a scrubbed environment. */
