@@ -23,7 +23,14 @@ export function buildApp(): void {
   generateAbis();
   execFileSync(
     process.execPath,
-    [require.resolve("vite/bin/vite.js"), "build", "--config", "app/vite.config.mts", "--logLevel", "warn"],
+    [
+      path.join(ROOT, "node_modules", "vite", "bin", "vite.js"),
+      "build",
+      "--config",
+      "app/vite.config.mts",
+      "--logLevel",
+      "warn",
+    ],
     {
       cwd: ROOT,
       stdio: ["ignore", "ignore", "inherit"],

@@ -1,6 +1,6 @@
 /** The halving release: released, burned, today's rate, days to the next halving, and the chart. */
 import { useReadContracts } from "wagmi";
-import { formatBps, formatDate, formatDG, formatInt } from "../format";
+import { formatBps, formatDate, formatDG, formatDuration, formatInt } from "../format";
 import { dataGenAbi, miningReservationAbi } from "../generated";
 import { NeedsApi, POLL_MS, Section, useApi, useApp, useChainNow, useReady } from "../lib";
 
@@ -90,7 +90,7 @@ export function SchedulePage() {
   const [, emitted, totalBurned, totalReleased, releasable, burnBps, reserve, totalSupply] = live.data;
   const [rate, emittedBy] = today.data as [bigint, bigint];
   const nextHalvingDay =
-    day < 0 ? 0 : day < HALVING_DAYS * HALVINGS_TO_FLOOR ? (Math.floor(day / HALVING_DAYS) + 1) * HALVING_DAYS : null;
+    day < HALVING_DAYS * HALVINGS_TO_FLOOR ? (Math.floor(Math.max(day, 0) / HALVING_DAYS) + 1) * HALVING_DAYS : null;
   const points = corners.data
     ? CORNER_DAYS.map((d, i) => ({
         day: d,
@@ -125,8 +125,12 @@ export function SchedulePage() {
             <dd>{formatDG(releasable)}</dd>
           </div>
           <div>
-            <dt>Today's rate (day {formatInt(Math.max(day, 0))})</dt>
-            <dd data-testid="rate">{day < 0 ? "not started" : `${formatDG(rate)} a day`}</dd>
+            <dt>{day < 0 ? "Today's rate" : `Today's rate (day ${formatInt(day)})`}</dt>
+            <dd data-testid="rate">
+              {day < 0
+                ? `not started: ${formatDG(rate)} a day from ${formatDate(start)} (in ${formatDuration(start - now)})`
+                : `${formatDG(rate)} a day`}
+            </dd>
           </div>
           <div>
             <dt>Next halving</dt>
@@ -135,7 +139,7 @@ export function SchedulePage() {
                 ? day > LAST_DAY
                   ? "none: the reserve is exhausted"
                   : "none: the rate stays at its floor"
-                : `in ${formatInt(nextHalvingDay - Math.max(day, 0))} days, on ${formatDate(start + nextHalvingDay * DAY).slice(0, 10)}`}
+                : `in ${formatInt(nextHalvingDay - day)} days, on ${formatDate(start + nextHalvingDay * DAY).slice(0, 10)}`}
             </dd>
           </div>
           <div>
