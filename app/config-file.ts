@@ -6,7 +6,6 @@
  * - `DG_APP_API_URL`: the services' API (default http://127.0.0.1:8080; `none` for no API).
  * - `DG_APP_CHAIN_ID`: the chain the app uses (default: the local node's if deployed, else 97, else 56).
  * - `DG_APP_RPC_56`, `DG_APP_RPC_97`, `DG_APP_RPC_31337`: JSON-RPC endpoints the app reads from.
- * - `DG_APP_WALLETCONNECT_PROJECT_ID`: offers WalletConnect when set.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -42,7 +41,6 @@ export function buildAppConfig(
   const api = env.DG_APP_API_URL ?? "http://127.0.0.1:8080";
   return validateConfig({
     apiUrl: api === "none" ? null : api,
-    walletConnectProjectId: env.DG_APP_WALLETCONNECT_PROJECT_ID ?? null,
     defaultChainId: wanted ?? preferred,
     chains,
   });

@@ -28,8 +28,6 @@ export interface ChainConfig {
 export interface AppConfig {
   /** Base URL of the network services' API (history, proofs), or null to run from the chain alone. */
   apiUrl: string | null;
-  /** WalletConnect Cloud project id; WalletConnect is offered only when it is set. */
-  walletConnectProjectId: string | null;
   /** The chain the app reads and transacts on (one with a deployment). */
   defaultChainId: number;
   chains: ChainConfig[];
@@ -65,7 +63,6 @@ export function validateConfig(value: unknown): AppConfig {
   if (!target?.contracts) throw new Error(`config.json: defaultChainId ${c.defaultChainId} has no deployment`);
   return {
     apiUrl: c.apiUrl ? c.apiUrl.replace(/\/+$/, "") : null,
-    walletConnectProjectId: c.walletConnectProjectId || null,
     defaultChainId: c.defaultChainId!,
     chains: c.chains,
   };

@@ -257,6 +257,7 @@ describe(`web app in headless Chromium against anvil, the suite and the services
     expect(Math.abs(leftAfter - 12 * HOUR)).to.be.lessThan(15);
     await page.getByTestId("outcome").filter({ hasText: "fail" }).waitFor();
     fs.mkdirSync(path.join(__dirname, "..", "..", "reports"), { recursive: true });
+    await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
     await page.screenshot({
       path: process.env.DG_APP_SCREENSHOT ?? path.join(__dirname, "..", "..", "reports", "app.png"),
       fullPage: false,

@@ -431,7 +431,14 @@ function RunningVote(props: {
             if (mySide === "none" && wei < minLock) return setFormError(`A vote locks at least ${formatDG(minLock)}.`);
             if (props.balance !== undefined && wei > props.balance)
               return setFormError(`Your wallet holds ${formatDG(props.balance)}, less than ${formatDG(wei)}.`);
-            void tx.run(`Lock and vote`, () => props.onVote(support, wei));
+            // The acknowledgement holds for one lock: the form starts afresh after it.
+            void tx.run(`Lock and vote`, () =>
+              props.onVote(support, wei).then((done) => {
+                setAmount("");
+                setUnderstood(false);
+                return done;
+              }),
+            );
           }}
         >
           <fieldset>
