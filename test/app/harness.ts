@@ -34,8 +34,8 @@ export function buildApp(): void {
     {
       cwd: ROOT,
       stdio: ["ignore", "ignore", "inherit"],
-    // The served config.json is the test's own (serveApp); Vite's note on its future config loader is not ours.
-    env: { ...process.env, VITE_CONFIG_NATIVE_IGNORE_WARNING: "true" },
+      // The served config.json is the test's own (serveApp); Vite's note on its future config loader is not ours.
+      env: { ...process.env, VITE_CONFIG_NATIVE_IGNORE_WARNING: "true" },
     },
   );
 }
