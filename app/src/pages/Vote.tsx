@@ -92,36 +92,15 @@ function useVoteState() {
   const stride = address ? 3 : 2;
   const list: Proposal[] | undefined = proposals.data
     ? ids.map((id, i) => {
-        const p = proposals.data[i * stride] as {
-          proposer: `0x${string}`;
-          targetBurnBps: number;
-          votingDuration: number;
-          poolDeadline: number;
-          votingStart: number;
-          votingEnd: number;
-          deposit: bigint;
-          pooled: bigint;
-          quorum: bigint;
-          forVotes: bigint;
-          againstVotes: bigint;
-        };
+        // getProposal's tuple: the fields of Proposal (uint16..uint48 come as numbers), and its raw status.
+        const p = proposals.data[i * stride] as Omit<Proposal, "id" | "status" | "position">;
         const pos = address
           ? (proposals.data[i * stride + 2] as { backed: bigint; locked: bigint; side: number })
           : undefined;
         return {
+          ...p,
           id,
           status: STATUS[Number(proposals.data[i * stride + 1])],
-          proposer: p.proposer,
-          targetBurnBps: Number(p.targetBurnBps),
-          votingDuration: Number(p.votingDuration),
-          poolDeadline: Number(p.poolDeadline),
-          votingStart: Number(p.votingStart),
-          votingEnd: Number(p.votingEnd),
-          deposit: p.deposit,
-          pooled: p.pooled,
-          quorum: p.quorum,
-          forVotes: p.forVotes,
-          againstVotes: p.againstVotes,
           position: pos ? { backed: pos.backed, locked: BigInt(pos.locked), side: SIDE[Number(pos.side)] } : undefined,
         };
       })
