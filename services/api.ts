@@ -593,7 +593,8 @@ export async function startApi(options: {
       body = { error: status === 500 ? "internal error" : (error as Error).message };
       if (status === 500) options.log.error("request failed", { path: url.pathname, error });
     }
-    res.writeHead(status, { "content-type": "application/json" });
+    // Read-only public data: any origin may read it (the web app is served from its own host).
+    res.writeHead(status, { "content-type": "application/json", "access-control-allow-origin": "*" });
     res.end(JSON.stringify(body));
     options.log.debug("request", {
       method: req.method,
