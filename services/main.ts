@@ -133,15 +133,25 @@ export async function main(argv: string[]): Promise<number> {
   if (config.roles.includes("agent")) {
     const wallet = new Wallet(process.env.DG_AGENT_KEY!, provider);
     const suite = connectSuite(record, provider);
-    const agent = new Agent(db, provider, suite, wallet, log.child({ role: "agent", account: wallet.address }), {
-      answerCommand: config.answerCommand!,
-      answerTimeoutMs: Number(config.answerTimeout) * 1000,
-      inputBase: config.agentInputBase!,
-      saltDir: path.join(config.dataDir!, "agent-salts"),
-      apiUrl: config.agentApiUrl,
-      fromBlock: Number(config.fromBlock),
-      batchBlocks: Number(config.batchBlocks),
-    });
+    const sender = await senderFor("DG_AGENT_KEY", "agent");
+    const agent = new Agent(
+      db,
+      provider,
+      suite,
+      wallet,
+      sender,
+      log.child({ role: "agent", account: wallet.address }),
+      {
+        answerCommand: config.answerCommand!,
+        answerTimeoutMs: Number(config.answerTimeout) * 1000,
+        inputBase: config.agentInputBase!,
+        saltDir: path.join(config.dataDir!, "agent-salts"),
+        apiUrl: config.agentApiUrl,
+        fromBlock: Number(config.fromBlock),
+        batchBlocks: Number(config.batchBlocks),
+        reorgDepth: Number(config.reorgDepth),
+      },
+    );
     tasks.push(agent.run(stop.signal, pollMs));
     receipts = await startReceiptServer({
       suite,
@@ -150,7 +160,6 @@ export async function main(argv: string[]): Promise<number> {
       port: Number(config.agentPort),
       log: log.child({ role: "agent-receipts" }),
     });
-    log.info("account", { role: "agent", account: wallet.address });
     log.info("receipt server listening", { url: receipts.url });
   }
   if (config.roles.includes("api")) {
@@ -175,6 +184,7 @@ export async function main(argv: string[]): Promise<number> {
   await receipts?.close();
   await db.close();
   provider.destroy();
+  log.info("stopped");
   return 0;
 }
 
