@@ -46,7 +46,7 @@ export async function main(argv: string[]): Promise<number> {
     databaseUrl: config.databaseUrl,
     dataDir: config.databaseUrl ? undefined : config.dataDir,
   });
-  log.info("started", { roles: config.roles, chainId: Number(chainId), database: db.kind });
+  log.info("started", { roles: config.roles, chainId: Number(chainId), database: db.kind, pid: process.pid });
 
   const stop = new AbortController();
   const tasks: Promise<unknown>[] = [];
@@ -172,11 +172,17 @@ export async function main(argv: string[]): Promise<number> {
     });
     log.info("api listening", { url: api.url });
   }
-  await new Promise<void>((resolve) => {
-    process.once("SIGINT", resolve);
-    process.once("SIGTERM", resolve);
+  // The first SIGINT/SIGTERM stops; later ones (a terminal's Ctrl-C reaches npm and this process, and npm
+  // forwards it again) are ignored while stopping.
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    let received: NodeJS.Signals | undefined;
+    const onSignal = (name: NodeJS.Signals) => {
+      if (received === undefined) resolve((received = name));
+    };
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
   });
-  log.info("stopping");
+  log.info("stopping", { signal });
   stop.abort();
   await Promise.all(tasks);
   await api?.close();

@@ -490,8 +490,7 @@ for (const database of DATABASES) {
       const deployerAddress = deployer().address;
       const file = path.join(reportDir, "epoch-2.csv");
       fs.writeFileSync(file, `validator,compute\n${v1.address},500\n${v2.address},500\n`);
-      const [first] = await newOracle().tick();
-      expect(first).to.include({ epoch: 2n });
+      const [first] = (await newOracle().tick()).filter((o) => o.epoch === 2n);
       expect(first.result.broadcastNow).to.equal(true);
       const postings = await rootPosted(2);
       // A guardian that cannot reach the oracle's API at its deadline revokes a root that was right.
