@@ -222,7 +222,7 @@ function reportEntry(i: number): { validator: string; compute: bigint } {
   return { validator: getAddress(dataSlice(hash, 12)), compute: (BigInt(dataSlice(hash, 0, 4)) % 1_000_000n) + 1n };
 }
 
-async function generateHistory(provider: JsonRpcProvider, deployer: Wallet, token: string): Promise<number> {
+export async function generateHistory(provider: JsonRpcProvider, deployer: Wallet, token: string): Promise<number> {
   const { abi, bytecode } = compileBurst();
   const burst = await (await new ContractFactory(abi as never, bytecode, deployer).deploy()).waitForDeployment();
   const address = await burst.getAddress();
@@ -472,7 +472,9 @@ How it is measured:
 `;
 }
 
-main().catch((error) => {
-  process.stderr.write(`${(error as Error).stack ?? error}\n`);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((error) => {
+    process.stderr.write(`${(error as Error).stack ?? error}\n`);
+    process.exit(1);
+  });
+}

@@ -204,8 +204,9 @@ export class Agent {
       )
     )[0];
     const head = await this.provider.getBlockNumber();
-    let from = state ? Number(state.cursor) + 1 : this.options.fromBlock;
-    if (state) from = (await this.undoReorg(Number(state.cursor), state.cursor_hash, head)) + 1;
+    let from = state
+      ? (await this.undoReorg(Number(state.cursor), state.cursor_hash, head)) + 1
+      : this.options.fromBlock;
     const drawn: bigint[] = [];
     const staking = this.suite.record.contracts.ValidatorStaking;
     while (from <= head) {
@@ -227,10 +228,9 @@ export class Agent {
       for (const log of logs) {
         const id = this.onLog(log);
         if (id === undefined) continue;
-        drawn.push(id.checkId);
-        await this.db.query(
+        const inserted = await this.db.query(
           `INSERT INTO agent_checks (chain_id, cross_check, check_id, party, round, commit_deadline, reveal_deadline, drawn_block, drawn_hash, stage)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'drawn') ON CONFLICT DO NOTHING`,
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'drawn') ON CONFLICT DO NOTHING RETURNING check_id`,
           [
             chainId,
             crossCheck,
@@ -243,6 +243,8 @@ export class Agent {
             log.blockHash,
           ],
         );
+        if (inserted.length === 0) continue; // known already (logs read again after a reorganisation)
+        drawn.push(id.checkId);
         this.log.info("drawn", {
           checkId: id.checkId,
           round: id.round,
