@@ -273,6 +273,7 @@ interface Result {
 
 async function main() {
   const started = performance.now();
+  const loadBefore = os.loadavg()[0];
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "dg-bench-services-"));
   const quiet = createLogger({ level: "error" });
   progress(
@@ -428,13 +429,13 @@ async function main() {
     await node.stop();
     fs.rmSync(workDir, { recursive: true, force: true });
   }
-  const text = report(results, performance.now() - started);
+  const text = report(results, performance.now() - started, [loadBefore, os.loadavg()[0]]);
   fs.mkdirSync(path.dirname(OUT), { recursive: true });
   fs.writeFileSync(OUT, text);
   process.stdout.write(`\n${text}\nwritten to ${path.relative(process.cwd(), OUT)}\n`);
 }
 
-function report(results: Result[], totalMs: number): string {
+function report(results: Result[], totalMs: number, load: number[]): string {
   const cols = results.map((r) => r.target);
   const row = (label: string, cell: (r: Result) => string) => `| ${label} | ${results.map(cell).join(" | ")} |`;
   const cpu = os.cpus()[0]?.model ?? "unknown CPU";
@@ -443,7 +444,7 @@ function report(results: Result[], totalMs: number): string {
     : "\n**PostgreSQL: skipped** (no `DG_BENCH_DATABASE_URL`); only the embedded database was measured.\n";
   return `# Network services benchmark
 
-Measured by \`npm run bench:services\` (\`scripts/bench-services.ts\`) on ${os.cpus().length} × ${cpu}, Node ${process.version}, anvil, the suite deployed by \`dg:deploy\`; total run ${seconds(totalMs)} s. Databases: ${results.map((r) => `${r.target}: ${r.version}`).join("; ")}.
+Measured by \`npm run bench:services\` (\`scripts/bench-services.ts\`) on ${os.cpus().length} × ${cpu}, Node ${process.version}, anvil, the suite deployed by \`dg:deploy\`; total run ${seconds(totalMs)} s; the machine's 1-minute load average was ${load[0].toFixed(1)} at the start and ${load[1].toFixed(1)} at the end (other work shares these cores: the times are upper bounds of an idle machine's). Databases: ${results.map((r) => `${r.target}: ${r.version}`).join("; ")}.
 ${skipped}
 | measure | ${cols.join(" | ")} |
 |---|${cols.map(() => "---:").join("|")}|
