@@ -78,7 +78,6 @@ contract EventBurst {
 `;
 
 function compileBurst(): { abi: unknown[]; bytecode: string } {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const solc = require("solc") as { compile(input: string): string };
   const output = JSON.parse(
     solc.compile(

@@ -108,6 +108,14 @@ for (const database of DATABASES) {
         fromBlock: 0,
         toBlock: "latest",
       });
+    /** A receipt of validator 1 for task `taskId` (result RESULT) to a new user. */
+    const receiptOf = (taskId: string) =>
+      signReceipt(suite, validator(1), {
+        taskId,
+        user: Wallet.createRandom().address,
+        input: "the input",
+        result: RESULT,
+      });
     /** Opens a check of `signed`, draws it; returns its id and deadlines. */
     async function openAndDraw(signed: SignedReceipt) {
       const { checkId } = await coordinator().openSigned(signed);
@@ -282,12 +290,7 @@ for (const database of DATABASES) {
     });
 
     it("a reorganisation that takes a draw away is undone: the draw is forgotten, the new draw is committed and revealed once, nobody slashed", async () => {
-      const signed = await signReceipt(suite, validator(1), {
-        taskId: "agent-task-reorg",
-        user: Wallet.createRandom().address,
-        input: "the input",
-        result: RESULT,
-      });
+      const signed = await receiptOf("agent-task-reorg");
       const { checkId } = await openAndDraw(signed);
       const v2 = validator(2).address;
       const agent = agentFor(2);
@@ -340,12 +343,7 @@ for (const database of DATABASES) {
     });
 
     it("an agent that answers against the majority is slashed and expelled: both are reported at level error", async () => {
-      const signed = await signReceipt(suite, validator(1), {
-        taskId: "agent-task-2",
-        user: Wallet.createRandom().address,
-        input: "the input",
-        result: RESULT,
-      });
+      const signed = await receiptOf("agent-task-2");
       const { checkId, commitDeadline, revealDeadline } = await openAndDraw(signed);
       const wrong = agentFor(2, hashContent("another result"));
       expect((await wrong.tick()).committed).to.deep.equal([checkId]);
