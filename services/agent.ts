@@ -5,33 +5,53 @@
  *   (SDK `signReceipt`), as a receipt file's JSON;
  * - drawn as a checker (`CheckersDrawn`) or as the fifth (`FifthDrawn`), read from the chain's logs:
  *   runs the operator's answer command (task id and input location as arguments and environment; it
- *   prints a result hash or `INPUT_MISMATCH`; killed after a time limit), stores the answer, commits
- *   with the SDK's `CheckerClient.commitResult` (its salt is fsynced under the agent's salt folder
- *   before the commit is sent) and reveals in the reveal window with `revealResult`. Its progress is in
- *   the database (`agent_checks`) and the chain, so a restart between commit and reveal still reveals;
+ *   prints a result hash or `INPUT_MISMATCH`; killed after a time limit), stores the answer, writes the
+ *   salt file (the SDK's salt store, fsynced) BEFORE the commit, commits, and reveals in the reveal
+ *   window. Its progress is in the database (`agent_checks`) and the chain, so a restart between commit
+ *   and reveal still reveals. A reorganisation that takes a draw away is undone: the cursor's block
+ *   hash and each draw's block hash are compared with the chain on every pass, and from `reorgDepth`
+ *   blocks below the cursor the logs are read again (a draw no longer on the chain is forgotten);
  * - claims, in one transaction, every epoch the API's `/validators/{address}/claimable` lists and the
  *   chain confirms (root posted, active, not settled);
+ * - every transaction (commit, reveal, claim) goes through the restart-safe {@link Sender} under a key
+ *   naming it: `commit:<chain>:<crossCheck>:<check>:<party>:<draw block hash>`, `reveal:…` likewise,
+ *   `claim:<chain>:<distributor>:<party>:<epochs>`;
  * - reports what needs a human at warn/error: active stake below the minimum, a `Slashed` event naming
  *   it, expulsion, a missed commit or reveal window, a failing answer command.
  */
 import { spawn } from "node:child_process";
+import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { getAddress, id, type JsonRpcProvider, type Log, type Wallet } from "ethers";
 import {
-  CheckerClient,
+  getAddress,
+  hexlify,
+  id,
+  randomBytes,
+  type Interface,
+  type JsonRpcProvider,
+  type Log,
+  type Wallet,
+} from "ethers";
+import {
   DataGenError,
   DataGenSdkError,
   INPUT_MISMATCH,
+  SALT_FORMAT,
   ValidatorClient,
+  commitmentOf,
+  readSaltFile,
+  saltFilePath,
   signReceipt,
-  send,
   toReceiptJson,
+  writeSaltFile,
+  type SaltRecord,
   type Suite,
 } from "../sdk";
 import type { Db } from "./db";
 import { sleep } from "./indexer";
 import type { Logger } from "./log";
+import type { Sender, SendResult } from "./sender";
 
 const ZERO_HASH = `0x${"0".repeat(64)}`;
 const BYTES32 = /^0x[0-9a-fA-F]{64}$/;
@@ -61,6 +81,8 @@ export interface AgentOptions {
   fromBlock: number;
   /** Blocks per eth_getLogs call. */
   batchBlocks: number;
+  /** Blocks read again below the cursor when a reorganisation is noticed (default 64). */
+  reorgDepth?: number;
 }
 
 interface CheckRow {
@@ -68,6 +90,8 @@ interface CheckRow {
   round: "checkers" | "fifth";
   commit_deadline: string;
   reveal_deadline: string;
+  drawn_block: number;
+  drawn_hash: string | null;
   result_hash: string | null;
   stage: "drawn" | "committed" | "revealed" | "missed";
 }
@@ -130,19 +154,21 @@ export async function runAnswerCommand(
 }
 
 export class Agent {
-  readonly checker: CheckerClient;
   readonly validator: ValidatorClient;
   private lastHealth: string | undefined;
 
+  /** `sender` sends as `wallet` (one sender per account: share it with any role using the same key). */
   constructor(
     private readonly db: Db,
     private readonly provider: JsonRpcProvider,
     private readonly suite: Suite,
     readonly wallet: Wallet,
+    private readonly sender: Sender,
     private readonly log: Logger,
     private readonly options: AgentOptions,
   ) {
-    this.checker = new CheckerClient(suite, wallet);
+    if (getAddress(sender.address) !== getAddress(wallet.address))
+      throw new Error(`the agent's sender sends as ${sender.address}, not as ${wallet.address}`);
     this.validator = new ValidatorClient(suite, wallet);
   }
 
@@ -171,29 +197,40 @@ export class Agent {
   /** Reads the logs after the cursor: rounds naming this agent are recorded; slashes and expulsion reported. */
   private async scan(): Promise<bigint[]> {
     const [chainId, crossCheck, party] = this.key;
-    const rows = await this.db.query<{ cursor: string }>(
-      "SELECT cursor::text AS cursor FROM agent_state WHERE chain_id = $1 AND cross_check = $2 AND party = $3",
-      [chainId, crossCheck, party],
-    );
-    let from = rows.length ? Number(rows[0].cursor) + 1 : this.options.fromBlock;
+    const state = (
+      await this.db.query<{ cursor: number; cursor_hash: string | null }>(
+        "SELECT cursor, cursor_hash FROM agent_state WHERE chain_id = $1 AND cross_check = $2 AND party = $3",
+        [chainId, crossCheck, party],
+      )
+    )[0];
     const head = await this.provider.getBlockNumber();
+    let from = state
+      ? (await this.undoReorg(Number(state.cursor), state.cursor_hash, head)) + 1
+      : this.options.fromBlock;
     const drawn: bigint[] = [];
     const staking = this.suite.record.contracts.ValidatorStaking;
     while (from <= head) {
       const to = Math.min(head, from + this.options.batchBlocks - 1);
-      const logs = await this.provider.getLogs({
-        address: [crossCheck, staking],
-        topics: [[TOPIC.CheckersDrawn, TOPIC.FifthDrawn, TOPIC.Slashed, TOPIC.Expelled]],
-        fromBlock: from,
-        toBlock: to,
-      });
+      const [logs, end] = await Promise.all([
+        this.provider.getLogs({
+          address: [crossCheck, staking],
+          topics: [[TOPIC.CheckersDrawn, TOPIC.FifthDrawn, TOPIC.Slashed, TOPIC.Expelled]],
+          fromBlock: from,
+          toBlock: to,
+        }),
+        this.provider.getBlock(to),
+      ]);
+      if (!end) throw new Error(`block ${to} not found`);
+      if (logs.some((l) => l.blockNumber === to && l.blockHash !== end.hash)) {
+        this.log.warn("logs and block disagree: the chain moved, reading again", { block: to });
+        break;
+      }
       for (const log of logs) {
         const id = this.onLog(log);
         if (id === undefined) continue;
-        drawn.push(id.checkId);
-        await this.db.query(
-          `INSERT INTO agent_checks (chain_id, cross_check, check_id, party, round, commit_deadline, reveal_deadline, drawn_block, stage)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'drawn') ON CONFLICT DO NOTHING`,
+        const inserted = await this.db.query(
+          `INSERT INTO agent_checks (chain_id, cross_check, check_id, party, round, commit_deadline, reveal_deadline, drawn_block, drawn_hash, stage)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'drawn') ON CONFLICT DO NOTHING RETURNING check_id`,
           [
             chainId,
             crossCheck,
@@ -203,8 +240,11 @@ export class Agent {
             id.commitDeadline,
             id.revealDeadline,
             log.blockNumber,
+            log.blockHash,
           ],
         );
+        if (inserted.length === 0) continue; // known already (logs read again after a reorganisation)
+        drawn.push(id.checkId);
         this.log.info("drawn", {
           checkId: id.checkId,
           round: id.round,
@@ -213,13 +253,53 @@ export class Agent {
         });
       }
       await this.db.query(
-        `INSERT INTO agent_state (chain_id, cross_check, party, cursor) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (chain_id, cross_check, party) DO UPDATE SET cursor = EXCLUDED.cursor`,
-        [chainId, crossCheck, party, to],
+        `INSERT INTO agent_state (chain_id, cross_check, party, cursor, cursor_hash) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (chain_id, cross_check, party) DO UPDATE SET cursor = EXCLUDED.cursor, cursor_hash = EXCLUDED.cursor_hash`,
+        [chainId, crossCheck, party, to, end.hash],
       );
       from = to + 1;
     }
     return drawn;
+  }
+
+  /**
+   * Compares the cursor's block and the blocks of the draws recorded within `reorgDepth` below it with
+   * the chain. If one changed: forgets the draws no longer on the chain, moves the cursor `reorgDepth`
+   * blocks back (those logs are read again) and returns it; else returns the cursor.
+   */
+  private async undoReorg(cursor: number, cursorHash: string | null, head: number): Promise<number> {
+    const [chainId, crossCheck, party] = this.key;
+    const depth = this.options.reorgDepth ?? 64;
+    const recent = await this.db.query<{ check_id: string; drawn_block: number; drawn_hash: string }>(
+      `SELECT check_id::text AS check_id, drawn_block, drawn_hash FROM agent_checks
+        WHERE chain_id = $1 AND cross_check = $2 AND party = $3 AND drawn_block > $4 AND drawn_hash IS NOT NULL`,
+      [chainId, crossCheck, party, cursor - depth],
+    );
+    const numbers = [cursor, ...recent.map((r) => Number(r.drawn_block))];
+    // One batched JSON-RPC request (ethers batches calls made in the same tick).
+    const blocks = await Promise.all(numbers.map((n) => (n > head ? null : this.provider.getBlock(n))));
+    const cursorMoved = cursorHash !== null && blocks[0]?.hash !== cursorHash;
+    const dropped = recent.filter((r, i) => blocks[i + 1]?.hash !== r.drawn_hash);
+    if (!cursorMoved && dropped.length === 0) return cursor;
+    const ancestor = Math.max(this.options.fromBlock - 1, cursor - depth);
+    await this.db.transaction(async (tx) => {
+      for (const r of dropped) {
+        await tx.query(
+          "DELETE FROM agent_checks WHERE chain_id = $1 AND cross_check = $2 AND party = $3 AND check_id = $4",
+          [chainId, crossCheck, party, r.check_id],
+        );
+      }
+      await tx.query(
+        "UPDATE agent_state SET cursor = $4, cursor_hash = NULL WHERE chain_id = $1 AND cross_check = $2 AND party = $3",
+        [chainId, crossCheck, party, ancestor],
+      );
+    });
+    this.log.warn("reorganisation: rolled back", {
+      cursor: ancestor,
+      blocks: cursor - ancestor,
+      droppedDraws: dropped.map((r) => r.check_id),
+    });
+    return ancestor;
   }
 
   private onLog(
@@ -280,12 +360,76 @@ export class Agent {
     );
   }
 
+  /** This agent's salt file for `checkId`, in the SDK's salt store format. */
+  private saltFile(checkId: bigint): string {
+    const [chainId, crossCheck, party] = this.key;
+    return saltFilePath({ chainId: BigInt(chainId), crossCheck, checkId, party }, this.options.saltDir);
+  }
+
+  /** The stored salt of `checkId`, refused if the file names another chain, contract, check or party. */
+  private storedSalt(checkId: bigint): SaltRecord | undefined {
+    const file = this.saltFile(checkId);
+    if (!fs.existsSync(file)) return undefined;
+    const [chainId, crossCheck, party] = this.key;
+    const stored = readSaltFile(file);
+    if (
+      BigInt(stored.chainId) !== BigInt(chainId) ||
+      getAddress(stored.crossCheck) !== getAddress(crossCheck) ||
+      BigInt(stored.checkId) !== checkId ||
+      getAddress(stored.party) !== party
+    )
+      throw new DataGenSdkError(`${file} holds the salt of another check or party`);
+    return stored;
+  }
+
+  /**
+   * The commitment of `resultHash` to `checkId`. A new salt is written to the salt file and fsynced
+   * before this returns (so before the commit is sent); a salt already stored for this hash is reused
+   * (a commit retried after a crash commits the same thing), one stored for another hash is refused.
+   */
+  private prepareCommit(checkId: bigint, resultHash: string): string {
+    const stored = this.storedSalt(checkId);
+    if (stored) {
+      if (stored.resultHash !== resultHash)
+        throw new DataGenSdkError(
+          `${this.saltFile(checkId)} holds a salt for the result hash ${stored.resultHash}, not ${resultHash}: remove it to commit the new answer`,
+        );
+      return stored.commitment;
+    }
+    const [chainId, crossCheck, party] = this.key;
+    const salt = hexlify(randomBytes(32));
+    const commitment = commitmentOf({ chainId: BigInt(chainId), crossCheck, checkId, party, resultHash, salt });
+    writeSaltFile(this.saltFile(checkId), {
+      format: SALT_FORMAT,
+      chainId: chainId.toString(),
+      crossCheck,
+      checkId: checkId.toString(),
+      party,
+      resultHash,
+      salt,
+      commitment,
+    });
+    return commitment;
+  }
+
+  /** Sends a CrossCheck call through the sender under `<what>:<chain>:<crossCheck>:<check>:<party>:<draw block>`. */
+  private async sendRound(what: "commit" | "reveal", row: CheckRow, args: unknown[]): Promise<SendResult> {
+    const [chainId, crossCheck, party] = this.key;
+    const key = `${what}:${chainId}:${crossCheck}:${row.check_id}:${party}:${row.drawn_hash ?? row.drawn_block}`;
+    const result = await this.sender.send(key, {
+      to: crossCheck,
+      data: (this.suite.crossCheck.interface as Interface).encodeFunctionData(what, args),
+    });
+    if (result.status === "reverted") throw new Error(`the ${what} transaction ${result.txHash} reverted`);
+    return result;
+  }
+
   /** Commits or reveals every open round whose window is open now. */
   private async rounds(): Promise<{ committed: bigint[]; revealed: bigint[] }> {
     const [chainId, crossCheck, party] = this.key;
     const open = await this.db.query<CheckRow>(
       `SELECT check_id::text AS check_id, round, commit_deadline::text AS commit_deadline,
-              reveal_deadline::text AS reveal_deadline, result_hash, stage
+              reveal_deadline::text AS reveal_deadline, drawn_block, drawn_hash, result_hash, stage
          FROM agent_checks WHERE chain_id = $1 AND cross_check = $2 AND party = $3 AND stage IN ('drawn', 'committed')
         ORDER BY commit_deadline`,
       [chainId, crossCheck, party],
@@ -323,27 +467,32 @@ export class Agent {
             // Stored before the commit: a restart commits this same hash (and reuses its stored salt).
             await this.setStage(row.check_id, "drawn", hash);
           }
-          const sent = await this.checker.commitResult(checkId, hash, { saltDir: this.options.saltDir });
+          const sent = await this.sendRound("commit", row, [checkId, this.prepareCommit(checkId, hash)]);
           await this.setStage(row.check_id, "committed");
           committed.push(checkId);
           this.log.info("committed", {
             checkId,
             inputMismatch: hash === INPUT_MISMATCH,
-            tx: sent.receipt.hash,
-            saltFile: sent.saltFile,
+            tx: sent.txHash,
+            saltFile: this.saltFile(checkId),
           });
           continue;
         }
+        if (row.stage === "drawn") await this.setStage(row.check_id, "committed");
         if (now > Number(row.reveal_deadline)) {
           await this.setStage(row.check_id, "missed");
           this.log.error("reveal window missed", { checkId, revealDeadline: Number(row.reveal_deadline) });
           continue;
         }
         if (now >= Number(row.commit_deadline)) {
-          const sent = await this.checker.revealResult(checkId, { saltDir: this.options.saltDir });
+          const stored = this.storedSalt(checkId);
+          if (!stored) throw new DataGenSdkError(`no salt file ${this.saltFile(checkId)}: cannot reveal`);
+          if (stored.commitment !== commitment)
+            throw new DataGenSdkError(`${this.saltFile(checkId)} does not match the commitment on chain`);
+          const sent = await this.sendRound("reveal", row, [checkId, stored.resultHash, stored.salt]);
           await this.setStage(row.check_id, "revealed");
           revealed.push(checkId);
-          this.log.info("revealed", { checkId, resultHash: sent.resultHash, tx: sent.receipt.hash });
+          this.log.info("revealed", { checkId, resultHash: stored.resultHash, tx: sent.txHash });
         }
       } catch (error) {
         this.log.error("check round failed (retried on the next pass)", {
@@ -374,11 +523,23 @@ export class Agent {
       claims.push({ epoch, compute: BigInt(item.compute), proof: item.proof });
     }
     if (claims.length === 0) return undefined;
-    const before = await this.suite.token.balanceOf(me);
-    const receipt = await send(rewards.connect(this.wallet).claim, claims);
-    const paid = (await this.suite.token.balanceOf(me, { blockTag: receipt.blockNumber })) - before;
     const epochs = claims.map((c) => c.epoch);
-    this.log.info("claimed", { epochs, paid, tx: receipt.hash });
+    const distributor = this.suite.record.contracts.ComputeRewards;
+    const result = await this.sender.send(
+      `claim:${this.suite.record.chainId}:${distributor}:${me}:${epochs.join(",")}`,
+      { to: distributor, data: rewards.interface.encodeFunctionData("claim", [claims]) },
+    );
+    if (result.status === "reverted") throw new Error(`the claim transaction ${result.txHash} reverted`);
+    // What this claim paid, from its receipt (the claim may have been sent by an earlier process).
+    const receipt = (await this.provider.getTransactionReceipt(result.txHash))!;
+    let paid = 0n;
+    for (const log of receipt.logs) {
+      if (getAddress(log.address) !== getAddress(distributor)) continue;
+      const parsed = rewards.interface.parseLog(log);
+      if (parsed?.name === "RewardClaimed" && getAddress(parsed.args.validator as string) === me)
+        paid += parsed.args.amount as bigint;
+    }
+    this.log.info("claimed", { epochs, paid, tx: result.txHash });
     return { epochs, paid };
   }
 

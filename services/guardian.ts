@@ -7,13 +7,13 @@
  * entries alone (chain id, distributor and epoch from its own configuration, not from the answer), and
  * compares root and total compute with the chain's.
  * - equal: verdict `agreed`, nothing sent;
- * - different, or entries the SDK refuses: verdict `revoke`, `revokeRoot(epoch)` through the sender
- *   (key `revoke:<chain>:<distributor>:<epoch>:<root>`);
+ * - different, or entries the SDK refuses: verdict `revoke`, `revokeRoot(epoch)` through the sender;
  * - no report for that root (404): revoked once `missingGraceSeconds` have passed since the posting;
  * - the API does not answer: retried every pass, revoked when `deadlineMarginSeconds` remain before
  *   activation.
- * Verdicts are stored in `guardian_verdicts`: a restart does not re-decide, and a `revoke` verdict whose
- * transaction was not finished is sent (once) on the next pass.
+ * Verdicts are stored in `guardian_verdicts` per posting (epoch, root and posting time): a restart does
+ * not re-decide, a `revoke` verdict whose transaction was not finished is sent (once) on the next pass,
+ * and a root revoked then posted again is judged again (key `revoke:…:<epoch>:<root>:<posted at>`).
  */
 import type { JsonRpcProvider } from "ethers";
 import type { Suite } from "../sdk";
@@ -61,34 +61,36 @@ export class Guardian {
     const root = data.root;
     if (root === ZERO_ROOT) return undefined;
     const activatesAt = Number(await rewards.activatesAt(epoch));
+    const postedAt = Number(data.postedAt);
     const now = (await this.provider.getBlock("latest"))!.timestamp;
     if (now >= activatesAt) return undefined; // active: nothing a guardian can do any more
     const chainId = this.suite.record.chainId;
     const distributor = this.suite.record.contracts.ComputeRewards;
     const stored = (
       await this.db.query<{ verdict: string; reason: string }>(
-        "SELECT verdict, reason FROM guardian_verdicts WHERE chain_id = $1 AND distributor = $2 AND epoch = $3 AND root = $4",
-        [chainId, distributor, epoch.toString(), root],
+        `SELECT verdict, reason FROM guardian_verdicts
+          WHERE chain_id = $1 AND distributor = $2 AND epoch = $3 AND root = $4 AND posted_at = $5`,
+        [chainId, distributor, epoch.toString(), root, postedAt],
       )
     )[0];
     if (stored?.verdict === "agreed") return { epoch, root, verdict: "agreed", reason: stored.reason };
-    if (stored?.verdict === "revoke") return this.revoke(epoch, root, stored.reason);
+    if (stored?.verdict === "revoke") return this.revoke(epoch, root, postedAt, stored.reason);
 
-    const verdict = await this.judge(epoch, root, data.totalCompute, Number(data.postedAt), activatesAt, now);
+    const verdict = await this.judge(epoch, root, data.totalCompute, postedAt, activatesAt, now);
     if (verdict.verdict === "waiting") {
       this.log.warn("report not available yet", { epoch, root, reason: verdict.reason });
       return { epoch, root, ...verdict };
     }
     await this.db.query(
-      `INSERT INTO guardian_verdicts (chain_id, distributor, epoch, root, verdict, reason) VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT DO NOTHING`,
-      [chainId, distributor, epoch.toString(), root, verdict.verdict, verdict.reason],
+      `INSERT INTO guardian_verdicts (chain_id, distributor, epoch, root, posted_at, verdict, reason)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
+      [chainId, distributor, epoch.toString(), root, postedAt, verdict.verdict, verdict.reason],
     );
     if (verdict.verdict === "agreed") {
       this.log.info("root agrees with the published report", { epoch, root });
       return { epoch, root, ...verdict };
     }
-    return this.revoke(epoch, root, verdict.reason);
+    return this.revoke(epoch, root, postedAt, verdict.reason);
   }
 
   private async judge(
@@ -146,11 +148,12 @@ export class Guardian {
     return { verdict: "agreed", reason: `rebuilt root and total ${totalCompute} match` };
   }
 
-  private async revoke(epoch: bigint, root: string, reason: string): Promise<GuardianDecision> {
+  private async revoke(epoch: bigint, root: string, postedAt: number, reason: string): Promise<GuardianDecision> {
     const rewards = this.suite.rewards;
     const distributor = this.suite.record.contracts.ComputeRewards;
     this.log.warn("revoking root", { epoch, root, reason });
-    const result = await this.sender.send(`revoke:${this.suite.record.chainId}:${distributor}:${epoch}:${root}`, {
+    const key = `revoke:${this.suite.record.chainId}:${distributor}:${epoch}:${root}:${postedAt}`;
+    const result = await this.sender.send(key, {
       to: distributor,
       data: rewards.interface.encodeFunctionData("revokeRoot", [epoch]),
     });

@@ -4,7 +4,7 @@
  * the stored blocks within `reorgDepth` of the head; at the first that differs from the chain it
  * deletes everything from that block on and reads again from there.
  */
-import { Interface, getAddress, type JsonRpcProvider, type Log, type Result } from "ethers";
+import { Interface, getAddress, type EventFragment, type JsonRpcProvider, type Result } from "ethers";
 import type { DeploymentRecord, SuiteAddresses } from "../sdk";
 import { SUITE_ABIS } from "../sdk/errors";
 import type { Db, Queryable } from "./db";
@@ -66,8 +66,85 @@ const ACCOUNT_ARGS = [
   "funder",
 ];
 
+/** A log as `eth_getLogs` returns it, numbers parsed. */
+export interface RawLog {
+  address: string;
+  topics: string[];
+  data: string;
+  blockNumber: number;
+  blockHash: string;
+  transactionHash: string;
+  index: number;
+}
+
+/**
+ * `eth_getLogs` through the platform's `fetch` and `JSON.parse`, to the provider's URL (credentials in
+ * the URL sent as Basic authorization). Ethers' JSON-RPC layer and log formatting take about ten times
+ * longer on a response of 50,000 logs (19 s against 1.7 s on the benchmark's machine), and a catch-up
+ * reads such ranges.
+ */
+export async function getLogsRaw(
+  provider: JsonRpcProvider,
+  filter: { address: string[]; fromBlock: number; toBlock: number },
+): Promise<RawLog[]> {
+  const url = new URL(provider._getConnection().url);
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (url.username || url.password) {
+    const user = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+    headers.authorization = `Basic ${Buffer.from(user).toString("base64")}`;
+    url.username = "";
+    url.password = "";
+  }
+  const params = [
+    {
+      address: filter.address,
+      fromBlock: `0x${filter.fromBlock.toString(16)}`,
+      toBlock: `0x${filter.toBlock.toString(16)}`,
+    },
+  ];
+  const response = await fetch(url, {
+    method: "POST",
+    headers,
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_getLogs", params }),
+    signal: AbortSignal.timeout(120_000),
+  });
+  if (!response.ok) throw new Error(`eth_getLogs: the node answered HTTP ${response.status}`);
+  const body = (await response.json()) as {
+    result?: Record<string, unknown>[];
+    error?: { code: number; message: string };
+  };
+  if (body.error || !Array.isArray(body.result))
+    throw new Error(`eth_getLogs: ${body.error ? `${body.error.code} ${body.error.message}` : "no result"}`);
+  return body.result.map((l) => {
+    const log = {
+      address: l.address as string,
+      topics: l.topics as string[],
+      data: l.data as string,
+      blockNumber: Number(l.blockNumber),
+      blockHash: l.blockHash as string,
+      transactionHash: l.transactionHash as string,
+      index: Number(l.logIndex),
+    };
+    if (
+      typeof log.address !== "string" ||
+      !Array.isArray(log.topics) ||
+      typeof log.data !== "string" ||
+      !Number.isSafeInteger(log.blockNumber) ||
+      typeof log.blockHash !== "string" ||
+      typeof log.transactionHash !== "string" ||
+      !Number.isSafeInteger(log.index) ||
+      l.removed === true
+    )
+      throw new Error(`eth_getLogs: a malformed log ${JSON.stringify(l).slice(0, 200)}`);
+    return log;
+  });
+}
+
 export class Indexer {
-  private readonly byAddress = new Map<string, { contract: keyof SuiteAddresses; iface: Interface }>();
+  private readonly byAddress = new Map<
+    string,
+    { contract: keyof SuiteAddresses; iface: Interface; events: Map<string, EventFragment> }
+  >();
   private readonly addresses: string[];
 
   constructor(
@@ -78,7 +155,11 @@ export class Indexer {
     private readonly log: Logger,
   ) {
     for (const [contract, address] of Object.entries(record.contracts) as [keyof SuiteAddresses, string][]) {
-      this.byAddress.set(address.toLowerCase(), { contract, iface: new Interface(SUITE_ABIS[contract]) });
+      const iface = new Interface(SUITE_ABIS[contract]);
+      // Event by topic, computed once (Interface.getEvent hashes every event's signature per lookup).
+      const events = new Map<string, EventFragment>();
+      iface.forEachEvent((event) => events.set(event.topicHash, event));
+      this.byAddress.set(address.toLowerCase(), { contract, iface, events });
     }
     this.addresses = Object.values(record.contracts);
   }
@@ -143,7 +224,7 @@ export class Indexer {
     const to = Math.min(head, cursor + this.options.batchBlocks);
     if (to < from) return { rolledBack, from, to: cursor, events: 0, cursor, head };
     const [logs, end] = await Promise.all([
-      this.provider.getLogs({ address: this.addresses, fromBlock: from, toBlock: to }),
+      getLogsRaw(this.provider, { address: this.addresses, fromBlock: from, toBlock: to }),
       this.provider.getBlock(to),
     ]);
     if (!end) throw new Error(`block ${to} not found`);
@@ -157,7 +238,7 @@ export class Indexer {
     return { rolledBack, from, to, events: logs.length, cursor: to, head };
   }
 
-  private async store(logs: Log[], from: number, to: number, endHash: string, endTime: number): Promise<void> {
+  private async store(logs: RawLog[], from: number, to: number, endHash: string, endTime: number): Promise<void> {
     const rows = logs.map((l) => this.decode(l));
     const blocks = new Map<number, string>();
     for (const l of logs) blocks.set(l.blockNumber, l.blockHash);
@@ -196,7 +277,7 @@ export class Indexer {
     });
   }
 
-  private decode(log: Log): unknown[] {
+  private decode(log: RawLog): unknown[] {
     const known = this.byAddress.get(log.address.toLowerCase());
     const base = [
       log.blockNumber,
@@ -206,19 +287,26 @@ export class Indexer {
       known?.contract ?? "unknown",
       getAddress(log.address),
     ];
-    const parsed = known?.iface.parseLog({ topics: [...log.topics], data: log.data });
-    if (!known || !parsed) {
+    const fragment = known?.events.get(log.topics[0]?.toLowerCase());
+    let decoded: Result | undefined;
+    try {
+      decoded =
+        fragment && !fragment.anonymous ? known!.iface.decodeEventLog(fragment, log.data, log.topics) : undefined;
+    } catch {
+      decoded = undefined; // kept as Unknown rather than stopping the index
+    }
+    if (!fragment || !decoded) {
       return [...base, "Unknown", JSON.stringify({ topics: log.topics, data: log.data }), null, null, null, null];
     }
     const args = argsToJson(
-      parsed.args,
-      parsed.fragment.inputs.map((i) => i.name),
+      decoded,
+      fragment.inputs.map((i) => i.name),
     );
     const account = ACCOUNT_ARGS.map((k) => args[k]).find((v) => typeof v === "string") as string | undefined;
     const num = (k: string) => (typeof args[k] === "string" ? (args[k] as string) : null);
     return [
       ...base,
-      parsed.name,
+      fragment.name,
       JSON.stringify(args),
       account ? getAddress(account) : null,
       num("epoch"),

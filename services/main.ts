@@ -46,7 +46,7 @@ export async function main(argv: string[]): Promise<number> {
     databaseUrl: config.databaseUrl,
     dataDir: config.databaseUrl ? undefined : config.dataDir,
   });
-  log.info("started", { roles: config.roles, chainId: Number(chainId), database: db.kind });
+  log.info("started", { roles: config.roles, chainId: Number(chainId), database: db.kind, pid: process.pid });
 
   const stop = new AbortController();
   const tasks: Promise<unknown>[] = [];
@@ -133,15 +133,25 @@ export async function main(argv: string[]): Promise<number> {
   if (config.roles.includes("agent")) {
     const wallet = new Wallet(process.env.DG_AGENT_KEY!, provider);
     const suite = connectSuite(record, provider);
-    const agent = new Agent(db, provider, suite, wallet, log.child({ role: "agent", account: wallet.address }), {
-      answerCommand: config.answerCommand!,
-      answerTimeoutMs: Number(config.answerTimeout) * 1000,
-      inputBase: config.agentInputBase!,
-      saltDir: path.join(config.dataDir!, "agent-salts"),
-      apiUrl: config.agentApiUrl,
-      fromBlock: Number(config.fromBlock),
-      batchBlocks: Number(config.batchBlocks),
-    });
+    const sender = await senderFor("DG_AGENT_KEY", "agent");
+    const agent = new Agent(
+      db,
+      provider,
+      suite,
+      wallet,
+      sender,
+      log.child({ role: "agent", account: wallet.address }),
+      {
+        answerCommand: config.answerCommand!,
+        answerTimeoutMs: Number(config.answerTimeout) * 1000,
+        inputBase: config.agentInputBase!,
+        saltDir: path.join(config.dataDir!, "agent-salts"),
+        apiUrl: config.agentApiUrl,
+        fromBlock: Number(config.fromBlock),
+        batchBlocks: Number(config.batchBlocks),
+        reorgDepth: Number(config.reorgDepth),
+      },
+    );
     tasks.push(agent.run(stop.signal, pollMs));
     receipts = await startReceiptServer({
       suite,
@@ -150,7 +160,6 @@ export async function main(argv: string[]): Promise<number> {
       port: Number(config.agentPort),
       log: log.child({ role: "agent-receipts" }),
     });
-    log.info("account", { role: "agent", account: wallet.address });
     log.info("receipt server listening", { url: receipts.url });
   }
   if (config.roles.includes("api")) {
@@ -163,11 +172,17 @@ export async function main(argv: string[]): Promise<number> {
     });
     log.info("api listening", { url: api.url });
   }
-  await new Promise<void>((resolve) => {
-    process.once("SIGINT", resolve);
-    process.once("SIGTERM", resolve);
+  // The first SIGINT/SIGTERM stops; later ones (a terminal's Ctrl-C reaches npm and this process, and npm
+  // forwards it again) are ignored while stopping.
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    let received: NodeJS.Signals | undefined;
+    const onSignal = (name: NodeJS.Signals) => {
+      if (received === undefined) resolve((received = name));
+    };
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
   });
-  log.info("stopping");
+  log.info("stopping", { signal });
   stop.abort();
   await Promise.all(tasks);
   await api?.close();
@@ -175,6 +190,7 @@ export async function main(argv: string[]): Promise<number> {
   await receipts?.close();
   await db.close();
   provider.destroy();
+  log.info("stopped");
   return 0;
 }
 

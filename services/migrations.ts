@@ -139,4 +139,17 @@ export const MIGRATIONS: Migration[] = [
       )`,
     ],
   },
+  {
+    version: 4,
+    statements: [
+      // The guardian judges each POSTING: a root revoked and posted again (same epoch, same root) is a
+      // new posting, judged again, not answered from the first one's verdict.
+      `ALTER TABLE guardian_verdicts ADD COLUMN posted_at bigint NOT NULL DEFAULT 0`,
+      `ALTER TABLE guardian_verdicts DROP CONSTRAINT guardian_verdicts_pkey`,
+      `ALTER TABLE guardian_verdicts ADD PRIMARY KEY (chain_id, distributor, epoch, root, posted_at)`,
+      // The agent undoes a reorganisation: the hash of its cursor's block, and of each draw's block.
+      `ALTER TABLE agent_state ADD COLUMN cursor_hash text`,
+      `ALTER TABLE agent_checks ADD COLUMN drawn_hash text`,
+    ],
+  },
 ];

@@ -9,8 +9,13 @@
  * For each report of an epoch that has ended and is the distributor's next one, in order: build the tree
  * with the SDK; publish the report and every proof (`published.ts`, idempotent) BEFORE posting, so the
  * guardian and the validators can read them as soon as the root is on chain; post `postRoot` through the
- * {@link Sender} under the key `postRoot:<chain>:<distributor>:<epoch>`: a crash between sending and
- * recording neither posts twice nor skips (the sender awaits or re-broadcasts the same signed tx).
+ * {@link Sender} under the key `postRoot:<chain>:<distributor>:<epoch>:<root>`: a crash between sending
+ * and recording neither posts twice nor skips (the sender awaits or re-broadcasts the same signed tx).
+ *
+ * An epoch holds one root at a time: another report for an epoch already posted is refused (error log).
+ * Once a guardian has revoked the epoch's root (the chain's next epoch is that one again), a corrected
+ * report (another root) is posted, once; the revoked report itself is not posted again (a guardian would
+ * revoke it again) unless the operator deletes its intent row.
  */
 import fs from "node:fs";
 import http from "node:http";
@@ -26,6 +31,7 @@ import { publishEpoch } from "./published";
 import type { Sender, SendResult } from "./sender";
 
 export const REPORT_FILE = /^epoch-([0-9]+)\.(csv|json)$/i;
+const ZERO_ROOT = `0x${"0".repeat(64)}`;
 
 export interface OracleOutcome {
   epoch: bigint;
@@ -34,7 +40,7 @@ export interface OracleOutcome {
 }
 
 export class Oracle {
-  /** Epochs whose root this oracle has posted (mined), so a pass does not re-read their reports. */
+  /** Report files (path, size and time) this oracle is done with, so a pass does not build them again. */
   private readonly done = new Set<string>();
 
   constructor(
@@ -45,9 +51,14 @@ export class Oracle {
     readonly reportDir: string,
   ) {}
 
-  /** The sender key of an epoch's root: one posting per (chain, distributor, epoch). */
-  postKey(epoch: bigint): string {
-    return `postRoot:${this.suite.record.chainId}:${this.suite.record.contracts.ComputeRewards}:${epoch}`;
+  /** The sender keys of an epoch's postings start with this. */
+  epochKeyPrefix(epoch: bigint): string {
+    return `postRoot:${this.suite.record.chainId}:${this.suite.record.contracts.ComputeRewards}:${epoch}:`;
+  }
+
+  /** The sender key of posting `root` for `epoch`: sent at most once, whatever crashes. */
+  postKey(epoch: bigint, root: string): string {
+    return `${this.epochKeyPrefix(epoch)}${root}`;
   }
 
   /** The reports in the folder, by epoch, ascending. */
@@ -63,60 +74,118 @@ export class Oracle {
 
   /** One pass: posts what is due. Returns the postings it finished (sent now or found already sent). */
   async tick(): Promise<OracleOutcome[]> {
+    const outcomes: OracleOutcome[] = [];
+    for (const { epoch, file } of this.reports()) {
+      const stat = fs.statSync(file, { throwIfNoEntry: false });
+      if (!stat) continue;
+      const version = `${file}:${stat.size}:${stat.mtimeMs}`;
+      if (this.done.has(version)) continue;
+      const outcome = await this.consider(epoch, file);
+      if (outcome === "wait") continue;
+      if (outcome === "blocked") break;
+      this.done.add(version);
+      if (outcome !== "finished") outcomes.push(outcome);
+    }
+    return outcomes;
+  }
+
+  /**
+   * One report: "wait" (its epoch is not due yet, or another posting is unfinished), "blocked" (the
+   * contract refuses a posting now: later epochs wait too), "finished" (nothing to post for this file
+   * version), or the posting.
+   */
+  private async consider(epoch: bigint, file: string): Promise<OracleOutcome | "wait" | "blocked" | "finished"> {
     const rewards = this.suite.rewards;
     const distributor = this.suite.record.contracts.ComputeRewards;
     const chainId = BigInt(this.suite.record.chainId);
-    const outcomes: OracleOutcome[] = [];
-    for (const { epoch, file } of this.reports()) {
-      const key = this.postKey(epoch);
-      if (this.done.has(key)) continue;
-      const intent = await this.sender.intent(key);
-      const ended = await rewards.epochsEnded();
-      if (!intent && epoch >= ended) continue; // not ended yet
-      const next = await rewards.nextEpoch();
-      if (!intent && epoch > next) continue; // an earlier epoch must be posted first
-      if (!intent && epoch < next) {
-        this.log.warn("epoch already posted by someone else: not posting", { epoch, file });
-        this.done.add(key);
-        continue;
-      }
-      let built;
-      try {
-        built = buildEpoch({ chainId, distributor, epoch, entries: readComputeReport(file) });
-      } catch (error) {
-        this.log.error("report refused", { epoch, file, error });
-        continue;
-      }
-      const data = rewards.interface.encodeFunctionData("postRoot", [epoch, built.root, built.totalCompute]);
-      if (intent && intent.data !== data) {
-        this.log.error("epoch already posted with another report: the file changed after posting; not posting", {
-          epoch,
-          file,
-          key,
-        });
-        this.done.add(key);
-        continue;
-      }
-      await publishEpoch(this.db, toProofsFile(built, { chainId, distributor, epoch }));
-      try {
-        const result = await this.sender.send(key, { to: distributor, data });
-        this.done.add(key);
-        outcomes.push({ epoch, root: built.root, result });
-        this.log.info(result.broadcastNow ? "root posted" : "root was already posted", {
-          epoch,
-          root: built.root,
-          totalCompute: built.totalCompute,
+    if (epoch >= (await rewards.epochsEnded())) return "wait";
+    const next = await rewards.nextEpoch();
+    if (epoch > next) return "wait"; // an earlier epoch must be posted first
+    const started = performance.now();
+    let built;
+    try {
+      built = buildEpoch({ chainId, distributor, epoch, entries: readComputeReport(file) });
+    } catch (error) {
+      this.log.error("report refused", { epoch, file, error });
+      return "finished";
+    }
+    const buildMs = Math.round(performance.now() - started);
+    const key = this.postKey(epoch, built.root);
+    const data = rewards.interface.encodeFunctionData("postRoot", [epoch, built.root, built.totalCompute]);
+    const fields = { epoch, file, root: built.root, totalCompute: built.totalCompute, key };
+    const intent = await this.sender.intent(key);
+    if (intent) {
+      // Sent before (by this process or one that crashed): finish it, never send it again.
+      const result = await this.sender.send(key, { to: distributor, data: intent.data });
+      if (result.status === "reverted") {
+        this.log.error("the posting of this report reverted: not posting it again", {
+          ...fields,
           txHash: result.txHash,
         });
-      } catch (error) {
-        // Refused by the contract before sending (e.g. the previous root is still in its challenge
-        // window): next pass. Anything else (the database, a stop) goes up.
-        if (!(error instanceof DataGenError) && (error as { code?: string }).code !== "CALL_EXCEPTION") throw error;
-        this.log.warn("cannot post yet", { epoch, error });
-        break;
+        return "finished";
       }
+      const onChain = await rewards.getEpoch(epoch);
+      if (onChain.root === built.root) {
+        this.log.info(result.broadcastNow ? "root posted" : "root was already posted", {
+          ...fields,
+          txHash: result.txHash,
+        });
+        return { epoch, root: built.root, result };
+      }
+      if (onChain.root === ZERO_ROOT && (await rewards.nextEpoch()) === epoch) {
+        this.log.error(
+          "this report's root was revoked by a guardian: not posting it again; put a corrected report in its place (or, to post this one again, delete the intent row of its key)",
+          fields,
+        );
+      } else this.log.warn("epoch now holds another root: not posting", { ...fields, posted: onChain.root });
+      return "finished";
     }
-    return outcomes;
+    const others = (await this.sender.intentsStartingWith(this.epochKeyPrefix(epoch))).filter((r) => r.key !== key);
+    if (epoch < next) {
+      const ours = others.find((r) => r.status === "mined");
+      if (ours) {
+        this.log.error("epoch already posted with another report: the file changed after posting; not posting", {
+          ...fields,
+          postedKey: ours.key,
+        });
+      } else this.log.warn("epoch already posted by someone else: not posting", fields);
+      return "finished";
+    }
+    // epoch == next: no root of this epoch on chain (never posted, or revoked).
+    const open = others.find((r) => r.status === "new" || r.status === "signed" || r.status === "sent");
+    if (open) {
+      this.log.warn("another report's posting of this epoch is unfinished: finishing it first", {
+        ...fields,
+        unfinished: open.key,
+      });
+      await this.sender.send(open.key, { to: open.target, data: open.data });
+      return "wait";
+    }
+    const revoked = others.filter((r) => r.status === "mined").map((r) => r.key);
+    if (revoked.length)
+      this.log.warn("the epoch's posted root was revoked: posting the corrected report", { ...fields, revoked });
+    const publishStarted = performance.now();
+    await publishEpoch(this.db, toProofsFile(built, { chainId, distributor, epoch }));
+    const publishMs = Math.round(performance.now() - publishStarted);
+    const sendStarted = performance.now();
+    try {
+      const result = await this.sender.send(key, { to: distributor, data });
+      this.log.info(result.broadcastNow ? "root posted" : "root was already posted", {
+        ...fields,
+        txHash: result.txHash,
+        leaves: Object.keys(built.proofs).length,
+        buildMs,
+        publishMs,
+        sendMs: Math.round(performance.now() - sendStarted),
+      });
+      return { epoch, root: built.root, result };
+    } catch (error) {
+      // Refused by the contract before sending (e.g. the previous root is still in its challenge
+      // window): next pass. Anything else (the database, a stop) goes up.
+      if (!(error instanceof DataGenError) && (error as { code?: string }).code !== "CALL_EXCEPTION") throw error;
+      this.log.warn("cannot post yet", { epoch, error });
+      return "blocked";
+    }
   }
 
   async run(signal: AbortSignal, pollMs: number): Promise<void> {

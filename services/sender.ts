@@ -13,7 +13,8 @@
  * On a restart (or a second `send` of the same key) an intent is never signed again once it has a raw
  * transaction: its hash is awaited; if the node has never seen it and its nonce is still unused, the
  * SAME raw transaction is broadcast again (same hash); if the nonce was used by another transaction,
- * the intent is marked `dropped` and left to a human. A `new` intent (a crash before signing) was
+ * the intent is marked `dropped` and left to a human. A finished intent sent again is checked against
+ * the chain: if a reorganisation took its transaction away, it is awaited (re-broadcast) again. A `new` intent (a crash before signing) was
  * never broadcast, so it is signed then. Every JSON-RPC call is retried with exponential backoff while
  * the node does not answer.
  */
@@ -146,6 +147,14 @@ export class Sender {
     return (await this.db.query<IntentRow>("SELECT * FROM tx_intents WHERE key = $1", [key]))[0];
   }
 
+  /** The stored intents whose key starts with `prefix`, oldest first. */
+  async intentsStartingWith(prefix: string): Promise<IntentRow[]> {
+    return this.db.query<IntentRow>(
+      "SELECT * FROM tx_intents WHERE left(key, length($1)) = $1 ORDER BY created_at, key",
+      [prefix],
+    );
+  }
+
   /**
    * Sends `request` under `key` and waits for its receipt; if `key` was already sent (mined, or
    * broadcast before a crash) nothing new is broadcast and its result is returned. Calls are
@@ -198,7 +207,7 @@ export class Sender {
     if (row.sender !== this.address || Number(row.chain_id) !== this.chainId) {
       throw new Error(`intent ${key} belongs to ${row.sender} on chain ${row.chain_id}, not to this sender`);
     }
-    if (row.status === "mined" || row.status === "reverted") return this.result(row, false);
+    if (row.status === "mined" || row.status === "reverted") return this.finished(row);
     if (row.status === "dropped") {
       throw new IntentDroppedError(
         `intent ${key} was dropped (its nonce was used by another transaction): ${row.error}`,
@@ -206,6 +215,28 @@ export class Sender {
     }
     if (row.status === "new") return this.signAndBroadcast(row);
     return this.await(row, false);
+  }
+
+  /**
+   * A finished intent sent again: its receipt is read back, because a reorganisation may have taken
+   * its block away. Gone: the intent is awaited again (the same raw transaction re-broadcast if the
+   * node lost it); in another block: its block is recorded again.
+   */
+  private async finished(row: IntentRow): Promise<SendResult> {
+    const receipt = await this.rpc("getTransactionReceipt", () => this.provider.getTransactionReceipt(row.tx_hash!));
+    if (receipt && receipt.blockNumber === Number(row.block_number)) return this.result(row, false);
+    if (receipt) return this.record(row, receipt, false);
+    this.log.warn("a mined transaction is no longer on the chain (reorganisation): awaiting it again", {
+      key: row.key,
+      txHash: row.tx_hash,
+      block: row.block_number,
+    });
+    await this.db.query(
+      `UPDATE tx_intents SET status = 'sent', block_number = NULL, block_time = NULL, updated_at = now()
+        WHERE key = $1 AND status IN ('mined', 'reverted')`,
+      [row.key],
+    );
+    return this.await({ ...row, status: "sent" }, false);
   }
 
   private async signAndBroadcast(row: IntentRow): Promise<SendResult> {
@@ -309,7 +340,7 @@ export class Sender {
     const status = receipt.status === 1 ? "mined" : "reverted";
     await this.db.query(
       `UPDATE tx_intents SET status = $2, block_number = $3, block_time = $4, updated_at = now()
-        WHERE key = $1 AND status IN ('signed', 'sent', 'dropped')`,
+        WHERE key = $1 AND status <> 'new'`,
       [row.key, status, receipt.blockNumber, block!.timestamp],
     );
     this.log[status === "mined" ? "info" : "warn"](status, {

@@ -28,7 +28,7 @@ import { startApi, type ApiServer } from "../../services/api";
 import { type Db } from "../../services/db";
 import { Indexer } from "../../services/indexer";
 import { Oracle } from "../../services/oracle";
-import { Sender } from "../../services/sender";
+import { Sender, type IntentRow, type SenderHooks } from "../../services/sender";
 import { REAL_BUILD } from "../helpers/fixtures";
 import { accountKey, memoryLogger, DATABASES, deployOn, stakeMinimum } from "./helpers";
 import { startAnvil, type RunningNode } from "../helpers/node";
@@ -79,10 +79,13 @@ for (const database of DATABASES) {
     const deployer = () => new Wallet(accountKey(0), node.provider);
     const validator = (i: number) => new Wallet(accountKey(i), node.provider);
     const coordinator = () => new CoordinatorClient(connectSuite(record, deployer()), deployer());
+    const senderFor = (i: number, hooks?: SenderHooks, logger = log) =>
+      new Sender(db, node.provider, validator(i), 97, logger, { pollMs: 50, hooks });
     /** A fresh agent instance (a started process) for validator `i`, answering `answer`. */
-    const agentFor = (i: number, answer = hashContent(RESULT)) => {
+    const agentFor = (i: number, answer = hashContent(RESULT), sender = senderFor(i), logger?: typeof log) => {
       if (!logs.has(i)) logs.set(i, memoryLogger());
-      return new Agent(db, node.provider, connectSuite(record, node.provider), validator(i), logs.get(i)!.log, {
+      const suiteView = connectSuite(record, node.provider);
+      return new Agent(db, node.provider, suiteView, validator(i), sender, logger ?? logs.get(i)!.log, {
         answerCommand: `sh ${script} ${answer}`,
         answerTimeoutMs: 20_000,
         inputBase: path.join(dir, "inputs"),
@@ -90,6 +93,7 @@ for (const database of DATABASES) {
         apiUrl: api.url,
         fromBlock: 0,
         batchBlocks: 2000,
+        reorgDepth: 16,
       });
     };
     const now = async () => (await node.provider.getBlock("latest"))!.timestamp;
@@ -103,6 +107,14 @@ for (const database of DATABASES) {
         topics: [id("Slashed(uint256,address,address,uint256,uint256,uint256,uint256)")],
         fromBlock: 0,
         toBlock: "latest",
+      });
+    /** A receipt of validator 1 for task `taskId` (result RESULT) to a new user. */
+    const receiptOf = (taskId: string) =>
+      signReceipt(suite, validator(1), {
+        taskId,
+        user: Wallet.createRandom().address,
+        input: "the input",
+        result: RESULT,
       });
     /** Opens a check of `signed`, draws it; returns its id and deadlines. */
     async function openAndDraw(signed: SignedReceipt) {
@@ -176,15 +188,34 @@ for (const database of DATABASES) {
       }
     });
 
-    it("an agent stopped after its commit is mined, restarted, reveals in time: the check ends Pass and nobody is slashed", async () => {
+    it("an agent killed between its commit's broadcast and its record, restarted, finishes the commit from the sender's journal and reveals in time: Pass, nobody slashed", async () => {
       const { checkId, commitDeadline, revealDeadline } = await openAndDraw(served);
-      const first = agentFor(2);
-      const tick = await first.tick();
+      const v2 = validator(2).address;
+      const nonceBefore = await node.provider.getTransactionCount(v2);
+      // The first instance is killed right after broadcasting its commit (a hook that throws, as a killed
+      // process): it never records the commit's receipt. Its own log is kept apart (a killed process logs nothing more).
+      const killed = memoryLogger();
+      const crashed = senderFor(
+        2,
+        { afterBroadcast: () => Promise.reject(new Error("process killed here")) },
+        killed.log,
+      );
+      const tick = await agentFor(2, undefined, crashed, killed.log).tick();
       expect(tick.drawn).to.deep.equal([checkId]);
-      expect(tick.committed).to.deep.equal([checkId]);
-      const [commitment] = await suite.crossCheck.submission(checkId, validator(2).address);
+      expect(tick.committed).to.deep.equal([]);
+      const key = `commit:97:${record.contracts.CrossCheck}:${checkId}:${v2}:`;
+      const [intent] = await db.query<IntentRow>("SELECT * FROM tx_intents WHERE left(key, length($1)) = $1", [key]);
+      expect(intent.status).to.equal("signed");
+      const [commitment] = await suite.crossCheck.submission(checkId, v2);
       expect(commitment).to.not.equal(`0x${"0".repeat(64)}`);
-      // The first instance is stopped here (never used again): only the database and its salt folder remain.
+      // Restarted (as `npm run services` does): the sender resumes the journal first; the commit is not sent again.
+      const restartedSender = senderFor(2);
+      const resumed = await restartedSender.resumeAll();
+      expect(resumed.map((r) => [r.key, r.txHash, r.status, r.broadcastNow])).to.deep.equal([
+        [intent.key, intent.tx_hash, "mined", false],
+      ]);
+      expect(await node.provider.getTransactionCount(v2)).to.equal(nonceBefore + 1);
+      // Only the database, the journal and the salt folder remain of the first instance.
       const calls = fs.readFileSync(path.join(dir, "calls.log"), "utf8").trim().split("\n");
       expect(calls).to.deep.equal([
         `${served.receipt.taskId} ${path.join(dir, "inputs")}/${served.receipt.taskId} ${checkId} ${served.receipt.taskId}`,
@@ -192,7 +223,7 @@ for (const database of DATABASES) {
       for (const i of [3, 4]) expect((await agentFor(i).tick()).committed).to.deep.equal([checkId]);
 
       // Before the commit deadline nothing is revealed.
-      const restarted = agentFor(2);
+      const restarted = agentFor(2, undefined, restartedSender);
       expect((await restarted.tick()).revealed).to.deep.equal([]);
       await mine(1, commitDeadline - (await now()) + 1);
       const again = await restarted.tick();
@@ -214,6 +245,16 @@ for (const database of DATABASES) {
       for (const i of [2, 3, 4]) {
         expect(logs.get(i)!.lines.filter((l) => l.level === "error" || l.level === "warn")).to.deep.equal([]);
       }
+      // Every transaction of the agents went through the journal, once: a commit and a reveal each.
+      const intents = await db.query<{ key: string; status: string }>(
+        "SELECT key, status FROM tx_intents WHERE key LIKE 'commit:%' OR key LIKE 'reveal:%' ORDER BY key",
+      );
+      expect(intents.map((r) => `${r.key.split(":")[0]}:${r.key.split(":")[4]}:${r.status}`).sort()).to.deep.equal(
+        [2, 3, 4]
+          .flatMap((i) => [`commit:${validator(i).address}:mined`, `reveal:${validator(i).address}:mined`])
+          .sort(),
+      );
+      expect(await node.provider.getTransactionCount(v2)).to.equal(nonceBefore + 2);
     });
 
     it("claims its epochs through the API's proofs in one transaction, paid exactly the contract's amount", async () => {
@@ -248,13 +289,61 @@ for (const database of DATABASES) {
       expect((await suite.token.balanceOf(v2.address)) - before).to.equal(expected);
     });
 
-    it("an agent that answers against the majority is slashed and expelled: both are reported at level error", async () => {
-      const signed = await signReceipt(suite, validator(1), {
-        taskId: "agent-task-2",
-        user: Wallet.createRandom().address,
-        input: "the input",
-        result: RESULT,
+    it("a reorganisation that takes a draw away is undone: the draw is forgotten, the new draw is committed and revealed once, nobody slashed", async () => {
+      const signed = await receiptOf("agent-task-reorg");
+      const { checkId } = await openAndDraw(signed);
+      const v2 = validator(2).address;
+      const agent = agentFor(2);
+      expect(await agent.tick()).to.deep.include({ drawn: [checkId], committed: [checkId] });
+      const commitment = (await suite.crossCheck.submission(checkId, v2))[0];
+      // Replace the draw's block and the commit's block by empty ones: the check is awaiting its draw again.
+      const head = Number(await node.provider.send("eth_blockNumber", []));
+      await node.provider.send("anvil_reorg", [2, []]);
+      expect(Number(await node.provider.send("eth_blockNumber", []))).to.equal(head);
+      expect(Number((await suite.crossCheck.checkInfo(checkId)).phase)).to.equal(1); // AwaitingDraw
+      const lines = logs.get(2)!.lines;
+      const before = lines.length;
+      expect(await agent.tick()).to.deep.include({ drawn: [], committed: [] });
+      const warned = lines.slice(before).find((l) => l.msg === "reorganisation: rolled back");
+      expect(warned, JSON.stringify(lines.slice(before))).to.deep.include({ droppedDraws: [checkId.toString()] });
+      const rowsOf = () =>
+        db.query<{ drawn_block: number; drawn_hash: string; stage: string }>(
+          "SELECT drawn_block, drawn_hash, stage FROM agent_checks WHERE check_id = $1 AND party = $2",
+          [checkId.toString(), v2],
+        );
+      expect(await rowsOf()).to.deep.equal([]);
+
+      // Drawn again (the same seed block, so the same checkers): committed once more under a new key.
+      await coordinator().draw(checkId);
+      const info = await suite.crossCheck.checkInfo(checkId);
+      expect(await agent.tick()).to.deep.include({ drawn: [checkId], committed: [checkId] });
+      const [row] = await rowsOf();
+      const drawLog = (
+        await node.provider.getLogs({
+          address: record.contracts.CrossCheck,
+          topics: [id("CheckersDrawn(uint256,address[3],uint256,uint256)")],
+          fromBlock: head - 1,
+          toBlock: "latest",
+        })
+      ).at(-1)!;
+      expect(row).to.deep.equal({
+        drawn_block: drawLog.blockNumber,
+        drawn_hash: drawLog.blockHash,
+        stage: "committed",
       });
+      // The same salt file and answer: the same commitment as before the reorganisation.
+      expect((await suite.crossCheck.submission(checkId, v2))[0]).to.equal(commitment);
+      for (const i of [3, 4]) expect((await agentFor(i).tick()).committed).to.deep.equal([checkId]);
+      await mine(1, Number(info.commitDeadline) - (await now()) + 1);
+      for (const i of [2, 3, 4]) expect((await agentFor(i).tick()).revealed).to.deep.equal([checkId]);
+      await mine(1, Number(info.revealDeadline) - (await now()) + 1);
+      expect((await coordinator().finalize(checkId)).verdict).to.equal("Pass");
+      expect(await slashedLogs()).to.have.length(0);
+      expect(lines.slice(before).filter((l) => l.level === "error")).to.deep.equal([]);
+    });
+
+    it("an agent that answers against the majority is slashed and expelled: both are reported at level error", async () => {
+      const signed = await receiptOf("agent-task-2");
       const { checkId, commitDeadline, revealDeadline } = await openAndDraw(signed);
       const wrong = agentFor(2, hashContent("another result"));
       expect((await wrong.tick()).committed).to.deep.equal([checkId]);

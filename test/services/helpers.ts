@@ -35,14 +35,18 @@ export async function resetPostgres(url: string): Promise<void> {
   await client.end();
 }
 
-/** The databases a services test runs against, each opened empty. */
-export const DATABASES: { name: string; open: () => Promise<Db> }[] = [
+/**
+ * The databases a services test runs against, each opened empty; `url` is the PostgreSQL server's (a
+ * child process is given it as DATABASE_URL; without it, the embedded database in a data folder).
+ */
+export const DATABASES: { name: string; open: () => Promise<Db>; url?: string }[] = [
   { name: "embedded (PGlite)", open: () => openDb({}) },
 ];
 const PG_URL = process.env.DG_TEST_DATABASE_URL;
 if (PG_URL) {
   DATABASES.push({
     name: "PostgreSQL server",
+    url: PG_URL,
     open: async () => {
       await resetPostgres(PG_URL);
       return openDb({ databaseUrl: PG_URL });

@@ -237,6 +237,37 @@ for (const database of DATABASES) {
       }
     });
 
+    it("a mined transaction that a reorganisation takes away is awaited again when its key is sent again: the same raw tx, mined once", async () => {
+      const wallet = keeperWallet();
+      const spender = validators()[3].address;
+      const request = {
+        to: record.contracts.DataGen,
+        data: suite.token.interface.encodeFunctionData("approve", [spender, 5n]),
+      };
+      const nonceBefore = await node.provider.getTransactionCount(wallet.address);
+      const first = await newSender(wallet).send("test:approve:5", request);
+      expect(first).to.include({ status: "mined", broadcastNow: true });
+      await node.provider.send("anvil_reorg", [1, []]);
+      expect(await node.provider.getTransactionReceipt(first.txHash)).to.equal(null);
+      expect(await suite.token.allowance(wallet.address, spender)).to.equal(0n);
+      const before = lines.length;
+      const again = await newSender(wallet).send("test:approve:5", request);
+      expect(again).to.include({ txHash: first.txHash, status: "mined", broadcastNow: false });
+      expect(again.blockNumber).to.be.greaterThan(first.blockNumber);
+      expect(lines.slice(before).map((l) => l.msg)).to.include(
+        "a mined transaction is no longer on the chain (reorganisation): awaiting it again",
+      );
+      expect(await suite.token.allowance(wallet.address, spender)).to.equal(5n);
+      expect(await node.provider.getTransactionCount(wallet.address)).to.equal(nonceBefore + 1);
+      // On the chain again: a third send reads its receipt and sends nothing.
+      expect(await newSender(wallet).send("test:approve:5", request)).to.include({
+        txHash: first.txHash,
+        blockNumber: again.blockNumber,
+        broadcastNow: false,
+      });
+      expect(await node.provider.getTransactionCount(wallet.address)).to.equal(nonceBefore + 1);
+    });
+
     it("the keeper releases once a day, draws a check once its seed block is mined and finalizes it after its reveal deadline", async () => {
       const start = Number(await suite.reservation.start());
       const t = await now();
@@ -394,9 +425,10 @@ for (const database of DATABASES) {
       const intents = await db.query<{ key: string; status: string }>(
         "SELECT key, status FROM tx_intents WHERE key LIKE 'postRoot:%' ORDER BY key",
       );
+      const roots = [(await suite.rewards.getEpoch(0)).root, (await suite.rewards.getEpoch(1)).root];
       expect(intents).to.deep.equal([
-        { key: `postRoot:97:${record.contracts.ComputeRewards}:0`, status: "mined" },
-        { key: `postRoot:97:${record.contracts.ComputeRewards}:1`, status: "mined" },
+        { key: `postRoot:97:${record.contracts.ComputeRewards}:0:${roots[0]}`, status: "mined" },
+        { key: `postRoot:97:${record.contracts.ComputeRewards}:1:${roots[1]}`, status: "mined" },
       ]);
       // The guardian agrees with epoch 1 too (report published before the posting).
       expect(await newGuardian().tick()).to.include({ epoch: 1n, verdict: "agreed" });
@@ -442,6 +474,130 @@ for (const database of DATABASES) {
       expect(late!.revoke!.blockTime).to.be.lessThan(activatesAt);
       expect(await revoked()).to.equal(2);
       expect((await suite.rewards.getEpoch(2)).root).to.equal(`0x${"0".repeat(64)}`);
+
+      // The first wrong root posted AGAIN is a new posting: judged again and revoked again, not taken
+      // for the first posting (whose revocation is already mined).
+      await oracle.postEpoch(2n, wrong.proofs);
+      const repost = await newGuardian().tick();
+      expect(repost).to.include({ epoch: 2n, root: wrong.built.root, verdict: "revoke" });
+      expect(repost!.revoke!.broadcastNow).to.equal(true);
+      expect(await revoked()).to.equal(3);
+      expect((await suite.rewards.getEpoch(2)).root).to.equal(`0x${"0".repeat(64)}`);
+    });
+
+    it("a root of the oracle's revoked by the guardian: the same report is not posted again, a corrected one is posted once and agreed", async () => {
+      const [v1, v2] = validators();
+      const deployerAddress = deployer().address;
+      const file = path.join(reportDir, "epoch-2.csv");
+      fs.writeFileSync(file, `validator,compute\n${v1.address},500\n${v2.address},500\n`);
+      const [first] = (await newOracle().tick()).filter((o) => o.epoch === 2n);
+      expect(first.result.broadcastNow).to.equal(true);
+      const postings = await rootPosted(2);
+      // A guardian that cannot reach the oracle's API at its deadline revokes a root that was right.
+      const blind = new Guardian(
+        db,
+        node.provider,
+        connectSuite(record, node.provider),
+        newSender(guardianWallet()),
+        log,
+        {
+          reportUrl: "http://127.0.0.1:1",
+          missingGraceSeconds: 300,
+          deadlineMarginSeconds: 30 * DAY,
+        },
+      );
+      const revocation = await blind.tick();
+      expect(revocation).to.include({ epoch: 2n, root: first.root, verdict: "revoke" });
+      expect(revocation!.reason).to.match(/did not answer/);
+      expect(await suite.rewards.nextEpoch()).to.equal(2n);
+
+      // The same report: not posted again (a guardian would revoke it again); an error says what to do.
+      const nonce = await node.provider.getTransactionCount(deployerAddress);
+      const before = lines.length;
+      expect((await newOracle().tick()).filter((o) => o.epoch === 2n)).to.deep.equal([]);
+      expect(await rootPosted(2)).to.equal(postings);
+      expect(await node.provider.getTransactionCount(deployerAddress)).to.equal(nonce);
+      const refused = lines.slice(before).find((l) => String(l.msg).startsWith("this report's root was revoked"));
+      expect(refused).to.include({
+        level: "error",
+        key: `postRoot:97:${record.contracts.ComputeRewards}:2:${first.root}`,
+      });
+
+      // A corrected report in its place: posted once, under its own key.
+      fs.writeFileSync(file, `validator,compute\n${v1.address},6000\n${v2.address},4000\n`);
+      const oracle = newOracle();
+      const [corrected] = (await oracle.tick()).filter((o) => o.epoch === 2n);
+      expect(corrected.result.broadcastNow).to.equal(true);
+      expect(corrected.root).to.not.equal(first.root);
+      expect((await suite.rewards.getEpoch(2)).root).to.equal(corrected.root);
+      expect((await suite.rewards.getEpoch(2)).totalCompute).to.equal(10_000n);
+      expect(await rootPosted(2)).to.equal(postings + 1);
+      expect((await oracle.tick()).filter((o) => o.epoch === 2n)).to.deep.equal([]);
+      // Restarted: every epoch's posting is found already sent, nothing is broadcast.
+      const nonce2 = await node.provider.getTransactionCount(deployerAddress);
+      const restarted = await newOracle().tick();
+      expect(restarted.map((o) => [o.epoch, o.result.broadcastNow])).to.deep.equal([
+        [0n, false],
+        [1n, false],
+        [2n, false],
+      ]);
+      expect(await node.provider.getTransactionCount(deployerAddress)).to.equal(nonce2);
+      expect(await rootPosted(2)).to.equal(postings + 1);
+      // The guardian (reaching the API) judges the new posting on its own: it agrees.
+      expect(await newGuardian().tick()).to.include({ epoch: 2n, root: corrected.root, verdict: "agreed" });
+    });
+
+    it("the keeper settles a vote once it ends, exactly once, and leaves the vote that has not ended (an empty vote closes after 7 days)", async () => {
+      const vote = suite.inflationVote.connect(deployer());
+      const voteAddress = record.contracts.InflationVote;
+      await (await suite.token.connect(deployer()).approve(voteAddress, 2n ** 255n)).wait();
+      const target = (await suite.reservation.burnBps()) === 0n ? 1_000n : 0n;
+      const poolTarget = await vote.POOL_TARGET();
+      const open = async (days: number) => {
+        await (await vote.propose(target, days * DAY)).wait();
+        const pid = await vote.proposalCount();
+        await (await vote.back(pid, poolTarget)).wait();
+        return pid;
+      };
+      const a = await open(10); // voting at once
+      const b = await open(30); // queued behind it
+      await (await vote.vote(a, false, await vote.MIN_VOTE_LOCK())).wait();
+      const VOTING = 3n;
+      expect(await vote.statusOf(a)).to.equal(VOTING);
+      expect(await vote.statusOf(b)).to.equal(2n); // Queued
+      const keeper = new Keeper(db, node.provider, suite, newSender(keeperWallet()), log);
+      const settles = async (k = keeper) =>
+        (await k.tick()).sent.filter((s) => s.key.startsWith("settle:")).map((s) => s.key);
+      const settled = async (pid: bigint) =>
+        (await logsOf("ProposalSettled(uint256,bool,uint256,uint256)", voteAddress)).filter(
+          (l) => BigInt(l.topics[1]) === pid,
+        ).length;
+      expect(await settles()).to.deep.equal([]);
+      const endA = Number((await vote.getProposal(a)).votingEnd);
+      await mine(1, endA - 60 - (await now()));
+      expect(await settles()).to.deep.equal([]);
+      expect(await vote.statusOf(a)).to.equal(VOTING);
+
+      await mine(1, 61);
+      expect(await settles()).to.deep.equal([`settle:97:${voteAddress}:${a}`]);
+      expect(await settled(a)).to.equal(1);
+      expect(await vote.statusOf(a)).to.equal(5n); // Failed
+      // Settling A opened B: just started, not touched; A is not settled again, by this keeper or a restarted one.
+      expect(await vote.statusOf(b)).to.equal(VOTING);
+      expect(await settles()).to.deep.equal([]);
+      expect(await settles(new Keeper(db, node.provider, suite, newSender(keeperWallet()), log))).to.deep.equal([]);
+      expect(await settled(a)).to.equal(1);
+      expect(await settled(b)).to.equal(0);
+
+      // B is empty: it closes MIN_VOTING_DURATION (7 days) after its start, long before its 30-day end.
+      const startB = Number((await vote.getProposal(b)).votingStart);
+      await mine(1, startB + 7 * DAY - 60 - (await now()));
+      expect(await settles()).to.deep.equal([]);
+      await mine(1, 61);
+      expect(await settles()).to.deep.equal([`settle:97:${voteAddress}:${b}`]);
+      expect(await settled(b)).to.equal(1);
+      expect(await vote.statusOf(b)).to.equal(5n);
+      expect(await settles()).to.deep.equal([]);
     });
   });
 }
