@@ -129,6 +129,8 @@ describe(`web app in headless Chromium against anvil, the suite and the services
     expect(await page.getByTestId("next-halving").textContent()).to.match(
       new RegExp(`^in ${toHalving.toLocaleString("en-US")} days, on `),
     );
+    // The chart's corners are a second read of the chain: wait for them, then there is exactly one line.
+    await page.locator("svg[role=img] path.cumulative").first().waitFor();
     expect(await page.locator("svg[role=img] path.cumulative").count()).to.equal(1);
     await expectNoSeriousViolation("schedule page");
 
