@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   } catch (error) {
     // Every failure of the SDK is a DataGenError: a contract's revert in plain words, or the SDK's own refusal.
     if (!(error instanceof DataGenError)) throw error;
-    console.log(`refused: ${error.message}`); // refused: the stake of 5,000 DG is below the minimum of 10,000 DG
+    console.log(`refused: ${error.message}`); // refused: the stake of 5,000 DG is below the minimum of 10,000 DG: a validator's active stake is 0 or at least 10,000 DG
   }
 }
 

@@ -47,6 +47,23 @@ export function formatDuration(seconds: bigint): string {
 
 const VALIDATOR_STATUS = ["not staked", "Active", "cooling down", "expelled"];
 const PROPOSAL_STATUS = ["unknown", "pooling", "queued", "being voted on", "passed", "failed", "expired"];
+/** What a proposal in each state still accepts (said after a refusal, so the user knows what is allowed). */
+const PROPOSAL_ALLOWS = [
+  "no such proposal",
+  "a pooling proposal takes backing and gives it back; its vote opens once its pool is full",
+  "a queued proposal waits for the running vote to end; its backers may take their backing back",
+  "a proposal being voted on takes votes until it closes, and is settled after",
+  "it has ended: backers, voters and the proposer withdraw what is theirs",
+  "it has ended: backers, voters and the proposer withdraw what is theirs",
+  "it has ended: backers and the proposer withdraw what is theirs",
+];
+/** What a validator in each state may do. */
+const VALIDATOR_ALLOWS = [
+  "a first stake of at least the minimum admits it",
+  "an Active validator tops up, unbonds and withdraws what finished unbonding",
+  "a validator cooling down withdraws after the cooldown, then may stake anew",
+  "an expelled validator can only withdraw what is left after the cooldown",
+];
 const SIDE = ["no side", "for", "against"];
 const CHECK_PHASE = [
   "unknown",
@@ -126,12 +143,14 @@ export const ERROR_MESSAGES: Record<string, (args: Args) => string> = {
   InflationVoteVotingClosed: (x) => `the vote on proposal ${a(x, 0)} closed at ${time(x, 1)}`,
   InflationVoteVotingNotEnded: (x) =>
     `the vote on proposal ${a(x, 0)} runs until ${time(x, 1)}: settle after that (a vote nobody locked DG in closes 7 days after it opened)`,
-  InflationVoteWrongStatus: (x) => `proposal ${a(x, 0)} is ${named(PROPOSAL_STATUS, x, 1)}, which does not allow this`,
+  InflationVoteWrongStatus: (x) =>
+    `proposal ${a(x, 0)} is ${named(PROPOSAL_STATUS, x, 1)}, which does not allow this: ${named(PROPOSAL_ALLOWS, x, 1)}`,
   InflationVoteZeroAddress: () => "an address is missing (zero address)",
   InflationVoteZeroAmount: () => "the amount must be more than 0 DG",
   // ValidatorStaking
   ValidatorStakingAmountAboveStake: (x) => `${dg(x, 0)} is more than the active stake of ${dg(x, 1)}`,
-  ValidatorStakingBelowMinimum: (x) => `the stake of ${dg(x, 0)} is below the minimum of ${dg(x, 1)}`,
+  ValidatorStakingBelowMinimum: (x) =>
+    `the stake of ${dg(x, 0)} is below the minimum of ${dg(x, 1)}: a validator's active stake is 0 or at least ${dg(x, 1)}`,
   ValidatorStakingCooldownNotOver: (x) => `the unbonding cooldown ends at ${time(x, 1)}: withdraw after that`,
   ValidatorStakingCooldownOutOfRange: (x) => `the cooldown ${secs(x, 0)} is outside ${secs(x, 1)} .. ${secs(x, 2)}`,
   ValidatorStakingDuplicateExposure: (x) => `${s(x, 1)} is already exposed to check ${a(x, 0)}`,
@@ -153,7 +172,8 @@ export const ERROR_MESSAGES: Record<string, (args: Args) => string> = {
     `the slasher is already set to ${s(x, 0)} (set once at wiring): schedule a change with scheduleSlasher`,
   ValidatorStakingSlasherNotSet: () => "no slasher is set yet: the first one is set by setSlasher",
   ValidatorStakingUnknownExposure: (x) => `${s(x, 1)} has no open exposure to check ${a(x, 0)}`,
-  ValidatorStakingWrongStatus: (x) => `${s(x, 0)} is ${named(VALIDATOR_STATUS, x, 1)}, which does not allow this`,
+  ValidatorStakingWrongStatus: (x) =>
+    `${s(x, 0)} is ${named(VALIDATOR_STATUS, x, 1)}, which does not allow this: ${named(VALIDATOR_ALLOWS, x, 1)}`,
   ValidatorStakingZeroAddress: () => "an address is missing (zero address)",
   ValidatorStakingZeroAmount: () => "the amount must be more than 0 DG",
   // ComputeRewards

@@ -15,17 +15,20 @@ import {
 import { runTask } from "./lib/run";
 
 const DAY = 86_400n;
+/** 9999-12-31T23:59:59Z: the last unix second a date can print. */
+const LAST_DATE = 253_402_300_799n;
 
 withConnection(task("dg:schedule", "Print the halving schedule now (or at --at unix seconds)"), "read")
   .addOptionalParam("at", "Unix timestamp (default: the latest block)")
   .setAction(async (args: { at?: string } & ConnectionArgs, hre) =>
     runTask(async () => {
-      const at = args.at === undefined ? undefined : parseWhole(args.at, "at");
+      const at = args.at === undefined ? undefined : parseWhole(args.at, "at", { max: LAST_DATE });
       const { formatDG, scheduleStatus, HALVING_PERIOD_DAYS, HALVINGS_TO_FLOOR } = await import("../sdk");
       const { suite } = await connect(hre, args, "read");
       const s = await scheduleStatus(suite, at);
       const period = BigInt(HALVING_PERIOD_DAYS);
-      const nextHalving = s.day < 0n ? 0n : (s.day / period + 1n) * period;
+      // Day 0 is the start, not a halving: before it, the first halving is still a period after day 0.
+      const nextHalving = s.day < 0n ? period : (s.day / period + 1n) * period;
       const halving = nextHalving <= BigInt(HALVINGS_TO_FLOOR) * period ? nextHalving : undefined;
       report(
         args,
@@ -98,9 +101,12 @@ withConnection(task("dg:back", "Pool DG behind a proposal (100,000 DG open its v
       const { HolderClient, formatDG } = await import("../sdk");
       const { suite, signer } = await connect(hre, args);
       const holder = new HolderClient(suite, signer);
+      const before = await suite.token.balanceOf(signer.address);
       const receipt = await holder.back(id, amount);
+      const taken = before - (await suite.token.balanceOf(signer.address));
       const p = await holder.proposal(id);
       printLines([
+        ["you pooled", `${formatDG(taken)}${taken < amount ? " (all the pool still took)" : ""}`],
         ["pooled", formatDG(p.pooled)],
         ["state", p.state],
         ["transaction", receipt.hash],
@@ -292,7 +298,6 @@ withConnection(
       const subject = address ?? connected.signer?.address;
       const position = subject === undefined ? undefined : await holder.position(id, subject);
       const target = await suite.inflationVote.POOL_TARGET();
-      const votes = p.forVotes + p.againstVotes;
       const lines: [string, string | bigint][] = [
         ["proposal", `#${p.id}: burn ${p.targetBurnBps} bps, a ${p.votingDuration / DAY}-day vote`],
         ["state", p.state],
@@ -306,7 +311,11 @@ withConnection(
           ["against", formatDG(p.againstVotes)],
           [
             "quorum",
-            `${formatDG(votes)} of ${formatDG(p.quorum)} (${p.quorum === 0n ? 100n : (votes * 100n) / p.quorum}%)`,
+            `${formatDG(p.forVotes)} for, of ${formatDG(p.quorum)} needed for (${p.quorum === 0n ? 100n : (p.forVotes * 100n) / p.quorum}%)`,
+          ],
+          [
+            "if it closed now",
+            p.passing ? "it would pass" : "it would fail (it needs more for than against, and the quorum)",
           ],
           ["voting", `${iso(p.votingStart)} → ${iso(p.votingEnd)}`],
         );
@@ -322,7 +331,11 @@ withConnection(
               ? `${formatDG(position.withdrawable)} now (dg:withdraw)`
               : position.withdrawableBacking > 0n
                 ? `${formatDG(position.withdrawableBacking)} of backing now (dg:unback)`
-                : "nothing now: locked DG come back once the vote is settled",
+                : ["Passed", "Failed", "Expired"].includes(p.state)
+                  ? "nothing: already withdrawn (or never put in; a deposit below the quorum's participation is burned)"
+                  : position.locked > 0n || position.backed > 0n
+                    ? "nothing now: pooled and locked DG come back once the vote is settled (dg:settle, then dg:withdraw)"
+                    : "nothing: you have no position in it",
           ],
         );
       }

@@ -177,7 +177,9 @@ describe(`dg:deploy against a real node (anvil, chain 97) ${REAL_BUILD}`, functi
       expect((await v.status()).unbonding).to.equal(4_000n * DG);
       const refused = await v.requestUnbond(2_000n * DG).catch((e: unknown) => e);
       expect(refused).to.be.instanceOf(DataGenError);
-      expect((refused as DataGenError).message).to.equal("the stake of 9,000 DG is below the minimum of 10,000 DG");
+      expect((refused as DataGenError).message).to.equal(
+        "the stake of 9,000 DG is below the minimum of 10,000 DG: a validator's active stake is 0 or at least 10,000 DG",
+      );
       const early = await v.withdraw().catch((e: unknown) => e);
       expect((early as DataGenError).errorName).to.equal("ValidatorStakingCooldownNotOver");
 

@@ -197,7 +197,8 @@ describe("SDK pre-flight: nothing is sent until every check the contract makes h
         {
           name: "InflationVoteWrongStatus",
           args: [3n, 1n],
-          message: "proposal 3 is pooling, which does not allow this",
+          message:
+            "proposal 3 is pooling, which does not allow this: a pooling proposal takes backing and gives it back; its vote opens once its pool is full",
         },
       ],
       [
@@ -206,7 +207,8 @@ describe("SDK pre-flight: nothing is sent until every check the contract makes h
         {
           name: "InflationVoteWrongStatus",
           args: [2n, 2n],
-          message: "proposal 2 is queued, which does not allow this",
+          message:
+            "proposal 2 is queued, which does not allow this: a queued proposal waits for the running vote to end; its backers may take their backing back",
         },
       ],
       [
@@ -304,7 +306,8 @@ describe("SDK pre-flight: nothing is sent until every check the contract makes h
         {
           name: "InflationVoteWrongStatus",
           args: [1n, 5n],
-          message: "proposal 1 is failed, which does not allow this",
+          message:
+            "proposal 1 is failed, which does not allow this: it has ended: backers, voters and the proposer withdraw what is theirs",
         },
         () => direct(1n, true, 20n * DG),
       );
@@ -346,7 +349,8 @@ describe("SDK pre-flight: nothing is sent until every check the contract makes h
         {
           name: "InflationVoteWrongStatus",
           args: [1n, 3n],
-          message: "proposal 1 is being voted on, which does not allow this",
+          message:
+            "proposal 1 is being voted on, which does not allow this: a proposal being voted on takes votes until it closes, and is settled after",
         },
       ],
       ["a queued proposal (its pool is full)", [2n, 1n * DG], { name: "InflationVoteWrongStatus", args: [2n, 2n] }],
@@ -364,7 +368,8 @@ describe("SDK pre-flight: nothing is sent until every check the contract makes h
         {
           name: "InflationVoteWrongStatus",
           args: [3n, 6n],
-          message: "proposal 3 is expired, which does not allow this",
+          message:
+            "proposal 3 is expired, which does not allow this: it has ended: backers and the proposer withdraw what is theirs",
         },
         () => direct(3n, 1n * DG),
       );
@@ -514,7 +519,8 @@ describe("SDK pre-flight: nothing is sent until every check the contract makes h
             {
               name: "ValidatorStakingBelowMinimum",
               args: [MIN_STAKE - 1n, MIN_STAKE],
-              message: "the stake of 9,999.999999999999999999 DG is below the minimum of 10,000 DG",
+              message:
+                "the stake of 9,999.999999999999999999 DG is below the minimum of 10,000 DG: a validator's active stake is 0 or at least 10,000 DG",
             },
             () => f.direct(v)(MIN_STAKE - 1n),
           );
@@ -532,7 +538,7 @@ describe("SDK pre-flight: nothing is sent until every check the contract makes h
             {
               name: "ValidatorStakingWrongStatus",
               args: [v.address, 2n],
-              message: `${v.address} is cooling down, which does not allow this`,
+              message: `${v.address} is cooling down, which does not allow this: a validator cooling down withdraws after the cooldown, then may stake anew`,
             },
             () => f.direct(v)(1n * DG),
           );

@@ -101,7 +101,9 @@ describe("SDK", () => {
       const error = await client.stake(5n * DG).catch((e: unknown) => e);
       expect(error).to.be.instanceOf(DataGenError);
       expect((error as DataGenError).errorName).to.equal("ValidatorStakingBelowMinimum");
-      expect((error as DataGenError).message).to.equal("the stake of 5 DG is below the minimum of 10,000 DG");
+      expect((error as DataGenError).message).to.equal(
+        "the stake of 5 DG is below the minimum of 10,000 DG: a validator's active stake is 0 or at least 10,000 DG",
+      );
       const unknown = await new CoordinatorClient(await clientSuite(s.outsider, dir), s.outsider)
         .finalize(7n)
         .catch((e: unknown) => e);

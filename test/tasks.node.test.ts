@@ -224,6 +224,23 @@ describe(`dg:* tasks against a node: checks before sending, connection rules ${R
       expect(send.stderr + send.stdout).to.not.include("1234abcd");
     });
 
+    it("a zero key is refused by the tasks that sign; with --rpc-url the configured key signs, never the node's unlocked account", async () => {
+      const zero = testnet({ DEPLOYER_PRIVATE_KEY: `0x${"0".repeat(64)}` });
+      expect((await cli(["dg:schedule", "--network", "bscTestnet"], zero)).code).to.equal(0);
+      const refused = await cli(["dg:release", "--network", "bscTestnet"], zero);
+      expect(refused.stderr.trim()).to.equal(
+        "error: DEPLOYER_PRIVATE_KEY is not a valid secp256k1 private key: it must be above 0 and below the curve order",
+      );
+      const [treasury, holder] = [account(0).address, account(1).address];
+      const before = [await txCount(node, treasury), await txCount(node, holder)];
+      const sent = await cli(
+        ["dg:transfer", "--network", "bscTestnet", "--rpc-url", node.url, "--to", account(5).address, "--amount", "1"],
+        testnet({ DEPLOYER_PRIVATE_KEY: accountKey(1) }),
+      );
+      expect(sent.code, sent.stderr).to.equal(0);
+      expect([await txCount(node, treasury), await txCount(node, holder)]).to.deep.equal([before[0], before[1] + 1]);
+    });
+
     it("an unreachable RPC is named with its URL and the variable it came from", async () => {
       const closed = `http://127.0.0.1:${await freePort()}`;
       const run = await cli(["dg:schedule", "--network", "bscTestnet"], testnet({ BSC_TESTNET_RPC_URL: closed }));
@@ -263,7 +280,7 @@ describe(`dg:* tasks against a node: checks before sending, connection rules ${R
         testnet({ HOLDER_KEY: accountKey(1) }),
       );
       expect(run.code).to.equal(1);
-      expect(run.stderr.trim()).to.match(/^error: --amount must be a positive DG amount like 1500 or 0\.25/);
+      expect(run.stderr.trim()).to.match(/^error: --amount must be a positive DG amount like 1500, 1_500 or 0\.25/);
       expect(await txCount(node, sender)).to.equal(nonce);
       const sent = await cli(
         [
@@ -289,7 +306,7 @@ describe(`dg:* tasks against a node: checks before sending, connection rules ${R
       expect(json.code, json.stderr).to.equal(0);
       expect(JSON.parse(json.stdout)).to.deep.include({
         address: account(5).address,
-        dg: ((15n * DG) / 10n).toString(),
+        dg: ((25n * DG) / 10n).toString(),
       });
     });
   });
@@ -319,7 +336,7 @@ describe(`dg:* tasks against a node: checks before sending, connection rules ${R
     expect(code, err).to.equal(0);
     expect(out.split("\n")).to.include.members([
       "status Active, active stake 10,000 DG",
-      "refused: the stake of 5,000 DG is below the minimum of 10,000 DG",
+      "refused: the stake of 5,000 DG is below the minimum of 10,000 DG: a validator's active stake is 0 or at least 10,000 DG",
     ]);
   });
 });

@@ -172,9 +172,12 @@ describe("dg:* tasks", function () {
     const quorum = (await s.inflationVote.getProposal(1n)).quorum;
     expect(voting.out).to.match(/state\s+Voting/);
     expect(voting.out).to.match(/for\s+300,000 DG/);
-    expect(voting.out).to.match(/quorum\s+300,000 DG of [\d,]+ DG \(\d+%\)/);
+    expect(voting.out).to.match(/quorum\s+300,000 DG for, of [\d,]+ DG needed for \(\d+%\)/);
+    expect(voting.out).to.match(/if it closed now\s+it would (pass|fail)/);
     expect(voting.out).to.match(/your vote\s+For, 300,000 DG locked/);
-    expect(voting.out).to.match(/you can take back\s+nothing now: locked DG come back once the vote is settled/);
+    expect(voting.out).to.match(
+      /you can take back\s+nothing now: pooled and locked DG come back once the vote is settled \(dg:settle, then dg:withdraw\)/,
+    );
     const json = await dg("proposal", { proposal: "1", account: 0, json: true });
     const parsed = JSON.parse(json.out);
     expect(parsed).to.deep.include({
@@ -414,6 +417,42 @@ describe("dg:* tasks", function () {
         /^error: --account 99: the network hardhat has 20 account\(s\)$/,
       ],
       [
+        "an address with a wrong checksum",
+        "transfer",
+        { to: "0x70997970c51812dc3A010C7d01b50e0d17dc79C8", amount: "1" },
+        /^error: --to has mixed case but a wrong checksum \(a typo\?\)/,
+      ],
+      [
+        "a date past year 9999",
+        "schedule",
+        { at: "99999999999999999999999" },
+        /^error: --at must be at most 253402300799/,
+      ],
+      [
+        "an id above 2^256 - 1",
+        "proposal",
+        { proposal: "9".repeat(85) },
+        /^error: --proposal must be at most 2\^256 - 1, got 85 digits$/,
+      ],
+      [
+        "a misplaced underscore in an amount",
+        "transfer",
+        { to: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8", amount: "1_0000" },
+        /only between groups of three digits/,
+      ],
+      [
+        "an --account that is not a number",
+        "balance",
+        { account: "x" },
+        /^error: --account must be a whole number \(0, 1, …\), got "x"$/,
+      ],
+      [
+        "an --account beyond the network's accounts, on a read task",
+        "balance",
+        { account: 25 },
+        /^error: --account 25: the network hardhat has 20 account\(s\)$/,
+      ],
+      [
         "a missing receipt file",
         "check:open",
         { receipt: "/nonexistent-receipt.json" },
@@ -447,7 +486,7 @@ describe("dg:* tasks", function () {
         "a contract error, decoded",
         "validator:stake",
         { amount: "5", noPermit: false, account: 13 },
-        /^error: the stake of 5 DG is below the minimum of 10,000 DG$/,
+        /^error: the stake of 5 DG is below the minimum of 10,000 DG: a validator's active stake is 0 or at least 10,000 DG$/,
       ],
     ];
     for (const [what, name, args, message] of cases) {

@@ -13,7 +13,6 @@
  *   (DG amounts in wei, times in unix seconds).
  */
 import { JsonRpcProvider, Network, Wallet, type Provider, type Signer } from "ethers";
-import { types } from "hardhat/config";
 import type { ConfigurableTaskDefinition, HardhatRuntimeEnvironment } from "hardhat/types";
 import type { Suite } from "../../sdk/deployments";
 import { DEFAULT_KEY_VARIABLE, keyFrom } from "./keys";
@@ -22,7 +21,7 @@ import { rpcChainId } from "./rpc";
 
 /** The arguments `withConnection` adds. */
 export interface ConnectionArgs {
-  account: number;
+  account?: number | string;
   rpcUrl?: string;
   keyEnv?: string;
   json?: boolean;
@@ -31,7 +30,7 @@ export interface ConnectionArgs {
 /** Adds `--account`, `--rpc-url`, and `--key-env` (tasks that send) or `--json` (tasks that read). */
 export function withConnection<T extends ConfigurableTaskDefinition>(definition: T, mode: "send" | "read"): T {
   definition
-    .addOptionalParam("account", "Index of the acting account among the network's accounts", 0, types.int)
+    .addOptionalParam("account", "Index of the acting account among the network's accounts (default 0)")
     .addOptionalParam("rpcUrl", "This command's JSON-RPC URL (default: the network's configured one)");
   if (mode === "send") {
     definition.addOptionalParam(
@@ -49,6 +48,8 @@ export interface Connected {
   suite: Suite;
   provider: Provider;
   signer: (Signer & { address: string }) | undefined;
+  /** Why there is no signer (read-only tasks go on without one). */
+  missing?: string;
 }
 
 /** The RPC a command talks to, and where its URL came from (for messages). */
@@ -113,16 +114,33 @@ async function signerOf(
   provider: Provider,
   rpc: Rpc,
 ): Promise<{ signer?: Signer & { address: string }; missing?: string }> {
-  const account = args.account ?? 0;
-  if (args.keyEnv !== undefined) {
-    const variable = args.keyEnv.trim();
+  const account = accountOf(args);
+  const oneKey = (variable: string): { signer?: Wallet; missing?: string } => {
     const { key, problem } = keyFrom(variable);
     if (problem) return { missing: problem };
-    if (!key) return { missing: `--key-env ${variable}: the environment has no ${variable}` };
-    if (account !== 0)
-      return { missing: `--account ${account} cannot be combined with --key-env (one key, one account)` };
+    if (!key) return {};
+    if (account !== 0) {
+      return { missing: `--account ${account}: there is one account here, the key in ${variable} (use --account 0)` };
+    }
     return { signer: new Wallet(key, provider) };
+  };
+  // 1. --key-env names this command's key.
+  if (args.keyEnv !== undefined) {
+    const variable = args.keyEnv.trim();
+    const found = oneKey(variable);
+    return found.signer || found.missing
+      ? found
+      : { missing: `--key-env ${variable}: the environment has no ${variable}` };
   }
+  // 2. A BSC network's configured key, whichever RPC serves it (never a node's unlocked account instead).
+  if (NETWORK_SECRETS[hre.network.name] !== undefined) {
+    const found = oneKey(DEFAULT_KEY_VARIABLE);
+    if (found.signer || found.missing) return found;
+    return {
+      missing: `no key for ${hre.network.name}: set ${DEFAULT_KEY_VARIABLE} (environment, or \`npx hardhat vars set ${DEFAULT_KEY_VARIABLE}\`), or pass --key-env <VARIABLE>`,
+    };
+  }
+  // 3. A local node named by --rpc-url: its unlocked accounts.
   if (args.rpcUrl !== undefined) {
     const unlocked = (await (provider as JsonRpcProvider).send("eth_accounts", [])) as string[];
     if (!unlocked[account]) {
@@ -132,21 +150,19 @@ async function signerOf(
     }
     return { signer: await (provider as JsonRpcProvider).getSigner(unlocked[account]) };
   }
-  const usesKey = NETWORK_SECRETS[hre.network.name] !== undefined;
-  if (usesKey) {
-    const { problem } = keyFrom(DEFAULT_KEY_VARIABLE);
-    if (problem) return { missing: problem };
-  }
+  // 4. The embedded network's or localhost's accounts.
   const signers = await hre.ethers.getSigners();
   const signer = signers[account];
-  if (!signer) {
-    return {
-      missing: usesKey
-        ? `no key for ${hre.network.name}: set ${DEFAULT_KEY_VARIABLE} (environment, or \`npx hardhat vars set ${DEFAULT_KEY_VARIABLE}\`), or pass --key-env <VARIABLE>`
-        : `--account ${account}: the network ${hre.network.name} has ${signers.length} account(s)`,
-    };
-  }
+  if (!signer)
+    return { missing: `--account ${account}: the network ${hre.network.name} has ${signers.length} account(s)` };
   return { signer };
+}
+
+/** `--account` as a whole number (parsed here, so a bad value is one line, not Hardhat's stack trace). */
+function accountOf(args: ConnectionArgs): number {
+  const text = String(args.account ?? "0").trim();
+  if (!/^\d{1,4}$/.test(text)) throw new Refusal(`--account must be a whole number (0, 1, …), got "${args.account}"`);
+  return Number(text);
 }
 
 /**
@@ -173,11 +189,14 @@ export async function connect(
       ? new JsonRpcProvider(rpc.url, Network.from(chainId), { staticNetwork: Network.from(chainId) })
       : hre.ethers.provider;
   const { signer, missing } = await signerOf(hre, args, provider, rpc);
-  if (mode === "send" && !signer) throw new Refusal(missing!);
+  // A task that sends needs its account; a read task asked for a given --account, or given a broken key, says why too.
+  if (!signer && missing && (mode === "send" || accountOf(args) !== 0 || args.keyEnv !== undefined)) {
+    throw new Refusal(missing);
+  }
   const suite = await suiteFor(signer ?? provider);
   // A record left from a node that was restarted points at addresses without code: say so, send nothing.
   await assertSuiteDeployed(suite);
-  return { suite, provider, signer };
+  return { suite, provider, signer, missing };
 }
 
 /**
@@ -187,7 +206,9 @@ export async function connect(
 export function subjectOf(given: string | undefined, connected: Connected, what = "address"): string {
   if (given !== undefined) return given;
   if (connected.signer) return connected.signer.address;
-  throw new Refusal(`give --${what}: no acting account is configured for this network (read-only tasks need no key)`);
+  throw new Refusal(
+    `give --${what}: there is no acting account (${connected.missing ?? "none configured"}); read-only tasks need no key`,
+  );
 }
 
 /** Unix seconds as an ISO date (UTC). */

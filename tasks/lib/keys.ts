@@ -5,7 +5,9 @@
  * commands that need to sign refuse, naming the variable.
  */
 import { vars } from "hardhat/config";
-import { SigningKey } from "ethers";
+
+/** The order n of secp256k1: a private key is a number in [1, n − 1]. */
+const SECP256K1_ORDER = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 
 /** The variable holding the key of the BSC networks' acting account. */
 export const DEFAULT_KEY_VARIABLE = "DEPLOYER_PRIVATE_KEY";
@@ -25,10 +27,9 @@ export function keyProblem(value: string, variable: string): string | undefined 
   if (!/^[0-9a-fA-F]{64}$/.test(hex)) {
     return `${variable} is not a private key: expected 64 hex digits (with or without 0x), got ${hex.length} characters`;
   }
-  try {
-    new SigningKey(`0x${hex}`);
-  } catch {
-    return `${variable} is not a valid secp256k1 private key (zero or above the curve order)`;
+  // ethers' SigningKey accepts any 32 bytes at construction: check the range ourselves.
+  if (BigInt(`0x${hex}`) === 0n || BigInt(`0x${hex}`) >= SECP256K1_ORDER) {
+    return `${variable} is not a valid secp256k1 private key: it must be above 0 and below the curve order`;
   }
   return undefined;
 }

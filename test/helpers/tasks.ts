@@ -20,7 +20,11 @@ export async function dg(name: string, args: Record<string, string | boolean | n
   console.warn = (...parts: unknown[]) => err.push(parts.join(" "));
   process.exitCode = 0;
   try {
-    await hre.run(`dg:${name}`, args);
+    // As typed on a command line: numbers arrive as text (`--account` is parsed by the task itself).
+    const typed = Object.fromEntries(
+      Object.entries(args).map(([key, value]) => [key, typeof value === "number" ? String(value) : value]),
+    );
+    await hre.run(`dg:${name}`, typed);
   } finally {
     console.log = log;
     console.error = error;
