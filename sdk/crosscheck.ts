@@ -28,8 +28,9 @@ import {
   type TypedDataDomain,
 } from "ethers";
 import type { Suite } from "./deployments";
-import { DataGenSdkError } from "./errors";
+import { DataGenSdkError, contractError } from "./errors";
 import { readJsonFile } from "./proofs";
+import { earliestMiningTime } from "./tx";
 import { send } from "./validator";
 
 /** CrossCheck verdicts, by enum value. */
@@ -497,8 +498,35 @@ export class CheckerClient {
   }
 
   /**
+   * Refuses, with chain reads only and the contract's own error, what the contract's `commit` would
+   * refuse from this checker now (the commitment itself is neither needed nor sent): an unknown check
+   * (`CrossCheckUnknownCheck`), a check not in a commit round (`CrossCheckWrongPhase`), a signer who is
+   * not a party of the current round (`CrossCheckNotAParty`), a commit window closed by the earliest
+   * time the commit can be mined (`CrossCheckCommitClosed`). Whether the signer already committed is
+   * checked by {@link commitResult}, which names its salt file.
+   */
+  async requireCanCommit(checkId: bigint): Promise<void> {
+    const info = await this.suite.crossCheck.checkInfo(checkId);
+    const phase = BigInt(info.phase);
+    if (phase === 0n) throw contractError("CrossCheckUnknownCheck", [checkId]);
+    const party = getAddress(await this.signer.getAddress());
+    const drawn = info.drawn.map((a) => getAddress(a));
+    let isParty: boolean;
+    if (phase === 2n)
+      isParty = drawn.slice(0, 3).includes(party); // Drawn: the three checkers
+    else if (phase === 4n)
+      isParty = drawn[3] === party; // FifthDrawn: the fifth
+    else throw contractError("CrossCheckWrongPhase", [checkId, phase]);
+    if (!isParty) throw contractError("CrossCheckNotAParty", [checkId, party]);
+    const minedAt = await earliestMiningTime(this.signer, 1);
+    const deadline = BigInt(info.commitDeadline);
+    if (minedAt > deadline) throw contractError("CrossCheckCommitClosed", [minedAt, deadline]);
+  }
+
+  /**
    * Commits `resultHash` (a result's hash, or {@link INPUT_MISMATCH}) to check `checkId`. The
-   * commitment is computed locally ({@link commitmentOf}); the salt (fresh and random unless given)
+   * commitment is computed locally ({@link commitmentOf}); first every check the contract's `commit`
+   * makes is made with chain reads ({@link requireCanCommit}), nothing secret sent; the salt (fresh and random unless given)
    * is written with the check, the party, the hash, the chain and the contract to the salt file and
    * fsynced, then `onSaltStored(file)` is called, and only then is the commit transaction sent.
    * Running it again after a crash reuses the stored salt for the same hash.
@@ -516,6 +544,7 @@ export class CheckerClient {
     const { chainId, crossCheck } = await chainOf(this.suite, this.signer);
     const party = await this.signer.getAddress();
     const saltFile = await this.saltFileFor(checkId, options);
+    await this.requireCanCommit(checkId); // before the salt is stored: a refused commit leaves no file
     const [committed] = await this.suite.crossCheck.submission(checkId, party);
     if (committed !== ZERO_HASH) {
       throw new DataGenSdkError(`${party} already committed to check ${checkId} (its salt should be in ${saltFile})`);

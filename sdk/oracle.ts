@@ -10,7 +10,7 @@
 import { ZeroHash, type ContractTransactionReceipt, type Signer } from "ethers";
 import { buildEpoch, type BuiltEpoch, type ComputeEntry } from "./epoch";
 import type { Suite } from "./deployments";
-import { contractError } from "./errors";
+import { DataGenSdkError, contractError } from "./errors";
 import { toProofsFile, verifyProofsFile, type ProofsFile } from "./proofs";
 import { earliestMiningTime, eventArgs, requireUint, send } from "./tx";
 
@@ -37,9 +37,17 @@ export class OracleClient {
    *   rebuilt: a hand-edited file is refused);
    * - (the contract's errors, in its order) a signer without ORACLE_ROLE; an epoch that has not ended
    *   by the time the transaction can be mined; an epoch at or below one already posted; a previous
-   *   root still in its challenge window; a reservation that does not pay this distributor.
+   *   root still in its challenge window; a reservation that does not pay this distributor;
+   * - ({@link DataGenSdkError}) an epoch after the contract's `nextEpoch`, unless
+   *   `options.skipEarlier`: posting it moves `nextEpoch` past the epochs in between, which can then
+   *   never be posted (their emission is not paid to their validators; it flows into later pools).
+   *   The contract allows it for epochs without compute; skip them only deliberately.
    */
-  async postEpoch(epoch: bigint, built: BuiltEpoch | ProofsFile): Promise<ContractTransactionReceipt> {
+  async postEpoch(
+    epoch: bigint,
+    built: BuiltEpoch | ProofsFile,
+    options: { skipEarlier?: boolean } = {},
+  ): Promise<ContractTransactionReceipt> {
     requireUint(epoch, "the epoch");
     const rewards = this.suite.rewards;
     const { chainId } = await this.signer.provider!.getNetwork();
@@ -61,6 +69,12 @@ export class OracleClient {
     if (epoch >= ended) throw contractError("ComputeRewardsEpochNotEnded", [epoch, ended]);
     const next = await rewards.nextEpoch();
     if (epoch < next) throw contractError("ComputeRewardsEpochNotIncreasing", [epoch, next]);
+    if (epoch > next && !options.skipEarlier) {
+      const skipped = epoch - 1n === next ? `epoch ${next}` : `epochs ${next}-${epoch - 1n}`;
+      throw new DataGenSdkError(
+        `epoch ${next} is the next epoch to post, not ${epoch}: posting ${epoch} skips ${skipped} for good (never postable again, their emission goes to later pools, not to their validators); post ${next} first, or skip deliberately (skipEarlier: true, --skip-earlier)`,
+      );
+    }
     const pendingUntil = await this.pendingUntil(next);
     if (minedAt < pendingUntil) throw contractError("ComputeRewardsPendingRoot", [next - 1n, pendingUntil]);
     const beneficiary = await this.suite.reservation.beneficiary();

@@ -39,16 +39,52 @@ export function requireUint(value: bigint, what: string): void {
 
 /**
  * The earliest unix second at which the `count`-th transaction sent from now can be mined: the latest
- * block's time + `count`, a block being at least one second after its parent (Ethereum, Hardhat,
- * anvil; `estimateGas` uses the latest + 1 for the next block). On a chain with sub-second blocks
- * this is later than the truth by a second or two, which can only refuse a call racing a deadline.
+ * of
+ * - the latest block's time + `count`, a block being at least one second after its parent (Ethereum,
+ *   Hardhat, anvil; `estimateGas` uses the latest + 1 for the next block);
+ * - the `pending` block's time + `count` - 1, when the node gives one (Hardhat's embedded network and
+ *   `hardhat node` do, and it carries an `evm_increaseTime` offset no block has been mined with yet);
+ * - the wall clock + `count` - 1: a node left idle mines its next block now, not at its latest block's
+ *   time + 1. On a chain whose time is ahead of the wall clock (Hardhat after `evm_increaseTime`) the
+ *   other two are later and this changes nothing.
+ * Each only ever makes the checks stricter. On a chain with sub-second blocks this is later than the
+ * truth by a second or two, which can only refuse a call racing a deadline.
  */
 export async function earliestMiningTime(signer: Signer, count: number): Promise<bigint> {
   const provider = signer.provider;
   if (!provider) throw new DataGenSdkError("the signer has no provider: connect it to a network first");
   const latest = await provider.getBlock("latest");
   if (!latest) throw new DataGenSdkError("the node returned no latest block");
-  return BigInt(latest.timestamp) + BigInt(count);
+  const next = BigInt(count) - 1n;
+  let earliest = BigInt(latest.timestamp) + 1n + next;
+  const pending = await pendingTimestamp(provider);
+  if (pending !== undefined && pending + next > earliest) earliest = pending + next;
+  const now = BigInt(Math.floor(Date.now() / 1000));
+  if (now + next > earliest) earliest = now + next;
+  return earliest;
+}
+
+/**
+ * The `pending` block's timestamp, read raw (`eth_getBlockByNumber("pending")`: ethers' `getBlock`
+ * rejects Hardhat's pending block, whose number is null); undefined when the provider cannot send raw
+ * requests or the node gives no pending block.
+ */
+async function pendingTimestamp(provider: unknown): Promise<bigint | undefined> {
+  const raw = provider as { send?: (method: string, params: unknown[]) => Promise<unknown> };
+  if (typeof raw.send !== "function") return undefined;
+  let block: unknown;
+  try {
+    block = await raw.send("eth_getBlockByNumber", ["pending", false]);
+  } catch {
+    return undefined; // a node without a pending block: the latest block and the clock still apply
+  }
+  const timestamp = (block as { timestamp?: unknown } | null)?.timestamp;
+  if (typeof timestamp !== "string" && typeof timestamp !== "number") return undefined;
+  try {
+    return BigInt(timestamp);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Refuses, exactly as the token would (`ERC20InsufficientBalance`), a pull of `amount` DG wei from `owner`. */

@@ -47,13 +47,19 @@ withConnection(
   "send",
 )
   .addParam("proofs", "The proofs file written by dg:epoch:build")
-  .setAction(async (args: { proofs: string } & ConnectionArgs, hre) =>
+  .addFlag(
+    "skipEarlier",
+    "Post an epoch after the next postable one: the epochs in between can never be posted (their emission goes to later pools)",
+  )
+  .setAction(async (args: { proofs: string; skipEarlier: boolean } & ConnectionArgs, hre) =>
     runTask(async () => {
       const { OracleClient, readProofsFile, formatDG } = await import("../sdk");
       const proofs = readProofsFile(args.proofs);
       const { suite, signer } = await connect(hre, args);
       const epoch = BigInt(proofs.epoch);
-      const receipt = await new OracleClient(suite, signer).postEpoch(epoch, proofs);
+      const receipt = await new OracleClient(suite, signer).postEpoch(epoch, proofs, {
+        skipEarlier: args.skipEarlier,
+      });
       printLines([
         ["epoch", epoch],
         ["pool", formatDG((await suite.rewards.getEpoch(epoch)).pool)],
@@ -248,6 +254,8 @@ withConnection(
         const input = args.input === undefined ? undefined : readBytes(args.input, "input");
         const { CheckerClient, INPUT_MISMATCH, hashInput } = await import("../sdk");
         const { suite, signer } = await connect(hre, args);
+        const checker = new CheckerClient(suite, signer);
+        await checker.requireCanCommit(checkId); // an unknown check before the --input comparison
         if (input !== undefined && result !== undefined) {
           const expected = (await suite.crossCheck.checkInfo(checkId)).inputHash;
           if (hashInput(input) !== expected.toLowerCase()) {
@@ -256,7 +264,7 @@ withConnection(
             );
           }
         }
-        const committed = await new CheckerClient(suite, signer).commitResult(checkId, result ?? INPUT_MISMATCH, {
+        const committed = await checker.commitResult(checkId, result ?? INPUT_MISMATCH, {
           saltFile: args.saltFile,
           onSaltStored: (file) => printLines([["salt stored in (keep it to reveal)", file]]),
         });

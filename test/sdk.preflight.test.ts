@@ -295,6 +295,38 @@ describe("SDK pre-flight: nothing is sent until every check the contract makes h
       expect(await ethers.provider.getTransactionCount(voter.address)).to.equal(nonce + 1);
     });
 
+    it("refuses a vote closed by a node whose latest block is older than the present (time moved, no block mined since)", async () => {
+      const { s, voter, client, direct } = await setup();
+      const closesAt = (await s.inflationVote.getProposal(1n)).votingStart + 7n * DAY;
+      const latest = BigInt((await ethers.provider.getBlock("latest"))!.timestamp);
+      // as a node left idle: its next block is mined at closesAt + 100, its latest block is days older
+      await ethers.provider.send("evm_increaseTime", [Number(closesAt + 100n - latest)]);
+      expect(BigInt((await ethers.provider.getBlock("latest"))!.timestamp)).to.equal(latest);
+      await expectRefused(
+        s,
+        voter.address,
+        () => client.vote(1n, true, 20n * DG),
+        { name: "InflationVoteVotingClosed", args: [1n, closesAt] },
+        () => direct(1n, true, 20n * DG),
+      );
+    });
+
+    it("refuses a vote closed by the wall clock when the chain's latest block and pending block are older", async () => {
+      const { s, voter, client } = await setup();
+      const closesAt = (await s.inflationVote.getProposal(1n)).votingStart + 7n * DAY;
+      await time.increaseTo(closesAt - 10n);
+      const realNow = Date.now;
+      Date.now = () => Number(closesAt) * 1000; // the present is past the close: a node that has not mined
+      try {
+        await expectRefused(s, voter.address, () => client.vote(1n, true, 20n * DG), {
+          name: "InflationVoteVotingClosed",
+          args: [1n, closesAt],
+        });
+      } finally {
+        Date.now = realNow;
+      }
+    });
+
     it("refuses a settled vote", async () => {
       const { s, voter, client, direct } = await setup();
       await time.increaseTo((await s.inflationVote.getProposal(1n)).votingStart + 7n * DAY);
@@ -845,6 +877,30 @@ describe("SDK pre-flight: nothing is sent until every check the contract makes h
       );
       await oracle.postEpoch(1n, epoch1.proofs);
       expect(await s.rewards.nextEpoch()).to.equal(2n);
+    });
+
+    it("refuses an epoch after the next postable one unless told to skip the earlier ones (issue 15: they could never be posted)", async () => {
+      const { s, oracle, genesis } = await setup();
+      await time.increaseTo(genesis + 6n * DAY);
+      const entries = [{ validator: s.validators[0].address, compute: 5n }];
+      const epoch5 = await oracle.buildEpoch(5n, entries);
+      await expectSdkRefused(
+        s,
+        s.deployer.address,
+        () => oracle.postEpoch(5n, epoch5.proofs),
+        "epoch 0 is the next epoch to post, not 5: posting 5 skips epochs 0-4 for good (never postable again, their emission goes to later pools, not to their validators); post 0 first, or skip deliberately (skipEarlier: true, --skip-earlier)",
+      );
+      const epoch1 = await oracle.buildEpoch(1n, entries);
+      await expectSdkRefused(
+        s,
+        s.deployer.address,
+        () => oracle.postEpoch(1n, epoch1.proofs),
+        /posting 1 skips epoch 0 for good/,
+      );
+      expect(await s.rewards.nextEpoch()).to.equal(0n);
+      await oracle.postEpoch(5n, epoch5.proofs, { skipEarlier: true });
+      expect(await s.rewards.nextEpoch()).to.equal(6n);
+      expect((await s.rewards.getEpoch(5n)).root).to.equal(epoch5.built.root);
     });
 
     it("refuses an account without ORACLE_ROLE, naming the role", async () => {

@@ -574,6 +574,76 @@ describe("SDK", () => {
       expect(readSaltFile(result.saltFile).salt).to.equal(result.salt);
     });
 
+    it("refuses what the contract's commit would refuse before storing a salt: no file, nothing sent, no secret in any request", async () => {
+      const { s, dir, checkId, info, checkers, saltDir } = await openedCheck();
+      const outsider = s.others[3];
+      const cases: [what: string, who: typeof outsider, id: bigint, name: string, args?: unknown[]][] = [
+        ["an unknown check", checkers[0], 99n, "CrossCheckUnknownCheck", [99n]],
+        ["a signer not drawn", outsider, checkId, "CrossCheckNotAParty", [checkId, outsider.address]],
+      ];
+      const refuse = async (what: string, who: typeof outsider, check: bigint, name: string, args?: unknown[]) => {
+        const client = new CheckerClient(await clientSuite(who, dir), who);
+        const resultHash = hashResult(`answer of ${what}`);
+        const nonce = await ethers.provider.getTransactionCount(who.address);
+        const requests: string[] = [];
+        const thrown = await recordRpc(requests, () => client.commitResult(check, resultHash, { saltDir })).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(thrown, what).to.be.instanceOf(DataGenError);
+        expect((thrown as DataGenError).errorName, what).to.equal(name);
+        if (args) expect((thrown as DataGenError).args, what).to.deep.equal(args);
+        expect(fs.readdirSync(saltDir), `${what}: no salt stored`).to.deep.equal([]);
+        expect(await ethers.provider.getTransactionCount(who.address), `${what}: nothing sent`).to.equal(nonce);
+        for (const request of requests) expect(request.toLowerCase(), what).to.not.include(resultHash.slice(2));
+        // the contract refuses the same commit with the same error
+        const reverted = await s.crossCheck
+          .connect(who)
+          .commit.estimateGas(check, id("any commitment"))
+          .then(
+            () => undefined,
+            (e: unknown) => decodeError(e),
+          );
+        expect([reverted?.errorName, reverted?.message], what).to.deep.equal([name, (thrown as Error).message]);
+      };
+      for (const c of cases) await refuse(...c);
+      // after the commit window: refused as closed, still no salt stored
+      await time.increaseTo(info.commitDeadline);
+      await refuse("a closed commit window", checkers[0], checkId, "CrossCheckCommitClosed", [
+        info.commitDeadline + 1n,
+        info.commitDeadline,
+      ]);
+    });
+
+    it("refuses a check awaiting its draw without storing a salt; once drawn, the checker commits any answer", async () => {
+      const { s, dir } = await loadFixture(sdkSuite);
+      const paired = s.validators[0];
+      const r = await signReceipt(await clientSuite(paired, dir), paired, {
+        taskId: "job-8",
+        user: s.user.address,
+        input: "the input",
+        result: "the result",
+      });
+      const coordinator = new CoordinatorClient(await clientSuite(s.coordinator, dir), s.coordinator);
+      const { checkId } = await coordinator.open(r.receipt, r.paired, r.signature);
+      const saltDir = fs.mkdtempSync(path.join(os.tmpdir(), "dg-salts-"));
+      const someone = s.validators[1];
+      const early = new CheckerClient(await clientSuite(someone, dir), someone);
+      const nonce = await ethers.provider.getTransactionCount(someone.address);
+      await expect(early.commitResult(checkId, hashResult("first"), { saltDir })).to.be.rejectedWith(
+        DataGenError,
+        `check ${checkId} is awaiting its draw, which does not allow this`,
+      );
+      expect(fs.readdirSync(saltDir)).to.deep.equal([]);
+      expect(await ethers.provider.getTransactionCount(someone.address)).to.equal(nonce);
+      await mine(1);
+      await coordinator.draw(checkId);
+      const drawn = await ethers.getSigner((await s.crossCheck.checkInfo(checkId)).drawn[0]);
+      const client = new CheckerClient(await clientSuite(drawn, dir), drawn);
+      const committed = await client.commitResult(checkId, hashResult("second"), { saltDir });
+      expect((await s.crossCheck.submission(checkId, drawn.address))[0]).to.equal(committed.commitment);
+    });
+
     it("three honest checkers reveal from their salt files: Pass; a restart reuses the stored salt", async () => {
       const { s, dir, checkId, info, checkers, coordinator, saltDir } = await openedCheck();
       const H = hashResult("the result");

@@ -312,6 +312,62 @@ describe("dg:* tasks", function () {
     expect((await dg("check:finalize", { check: "1" })).out).to.match(/verdict\s+Pass/);
   });
 
+  it("dg:check:commit refuses an unknown check (before --input) and a non-party without storing a salt; a later genuine commit is not blocked", async () => {
+    const s = await setup();
+    const paired = s.validators[0];
+    const signers = await ethers.getSigners();
+    const indexOf = (a: string) => signers.findIndex((x) => x.address === a);
+    const salts = process.env.DG_SALTS_DIR!;
+    const inputFile = path.join(dir, "in.bin");
+    fs.writeFileSync(inputFile, "the input");
+    const early = await dg("check:commit", { check: "1", result: id("aa"), account: 5 });
+    expect([early.code, early.err]).to.deep.equal([1, "error: there is no check 1"]);
+    expect(early.out).to.not.include("salt stored");
+    const withInput = await dg("check:commit", { check: "9", input: inputFile, result: id("aa"), account: 5 });
+    expect([withInput.code, withInput.err]).to.deep.equal([1, "error: there is no check 9"]);
+    expect(fs.readdirSync(salts)).to.deep.equal([]);
+    const receiptFile = path.join(dir, "receipt.json");
+    await dg("receipt:sign", {
+      task: "job-44",
+      user: s.user.address,
+      input: inputFile,
+      resultHash: id("r"),
+      out: receiptFile,
+      account: indexOf(paired.address),
+    });
+    expect((await dg("check:open", { receipt: receiptFile, account: 1 })).code).to.equal(0);
+    await mine(1);
+    await dg("check:draw", { check: "1" });
+    const drawn = (await s.crossCheck.checkInfo(1n)).drawn.slice(0, 3);
+    const outsider = signers.findIndex((x, i) => i > 1 && !drawn.includes(x.address) && x.address !== paired.address);
+    const nonce = await ethers.provider.getTransactionCount(signers[outsider].address);
+    const stranger = await dg("check:commit", { check: "1", result: id("aa"), account: outsider });
+    expect(stranger.err).to.equal(`error: ${signers[outsider].address} is not a party of the current round of check 1`);
+    expect(fs.readdirSync(salts)).to.deep.equal([]);
+    expect(await ethers.provider.getTransactionCount(signers[outsider].address)).to.equal(nonce);
+    const genuine = await dg("check:commit", { check: "1", result: id("bb"), account: indexOf(drawn[0]) });
+    expect(genuine.code, genuine.err).to.equal(0);
+    expect(fs.readdirSync(salts)).to.have.length(1);
+  });
+
+  it("dg:epoch:submit refuses to skip unposted earlier epochs unless --skip-earlier", async () => {
+    const s = await setup();
+    const report = path.join(dir, "report.csv");
+    fs.writeFileSync(report, `${s.validators[0].address},70\n`);
+    const out = path.join(dir, "epoch-5.json");
+    expect((await dg("epoch:build", { report, epoch: "5", out })).code).to.equal(0);
+    await time.increaseTo((await s.rewards.genesis()) + 6n * DAY);
+    const refused = await dg("epoch:submit", { proofs: out });
+    expect(refused.code).to.equal(1);
+    expect(refused.err).to.match(
+      /^error: epoch 0 is the next epoch to post, not 5: posting 5 skips epochs 0-4 for good/,
+    );
+    expect(await s.rewards.nextEpoch()).to.equal(0n);
+    const skipped = await dg("epoch:submit", { proofs: out, skipEarlier: true });
+    expect(skipped.code, skipped.err).to.equal(0);
+    expect(await s.rewards.nextEpoch()).to.equal(6n);
+  });
+
   it("a checker given a tampered input commits INPUT_MISMATCH; --result with it is refused", async () => {
     const s = await setup();
     const paired = s.validators[0];

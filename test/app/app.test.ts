@@ -295,7 +295,7 @@ describe(`web app in headless Chromium against anvil, the suite and the services
         { validator: other().address, compute: 700n },
       ]);
       await publishEpoch(db, proofs);
-      await oracle.postEpoch(epoch, proofs);
+      await oracle.postEpoch(epoch, proofs, { skipEarlier: true }); // epoch 0 (no compute) may be skipped
       expected += ((await suite.rewards.getEpoch(epoch)).pool * 300n) / 1_000n;
       await travel(challenge + 1);
     }
