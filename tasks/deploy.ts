@@ -87,6 +87,29 @@ async function resetDeployment(
   return `Reset: the previous suite still has code on chain ${chainId}; its files are kept as ${moved.join(" and ")}`;
 }
 
+/**
+ * Ignition's reconciliation error (the journal was made with other parameters or modules) as one
+ * line: each future and its reason, then what to do. Undefined for any other error.
+ */
+export function reconciliationRefusal(
+  error: unknown,
+  journal: string,
+  file: string,
+  network: string,
+): Error | undefined {
+  const message = error instanceof Error ? error.message : String(error);
+  if (!message.includes("because of the following reconciliation errors")) return undefined;
+  const reasons = message
+    .split("\n")
+    .map((line) => /^\s*\*\s*(.+)$/.exec(line)?.[1]?.trim())
+    .filter((line): line is string => Boolean(line));
+  return new Error(
+    `the journal ${journal} does not match this deployment: ${reasons.join("; ") || "(no detail given)"}. ` +
+      `A changed parameter file (${file}) conflicts with the journal: keep the parameters it was made with, ` +
+      `or start afresh with \`npx hardhat dg:deploy --network ${network} --reset\` on a test network`,
+  );
+}
+
 /** The next UTC midnight after `now` (unix seconds): day 0 of a fresh network's schedule. */
 export function nextMidnight(now: bigint): bigint {
   return (now / 86_400n + 1n) * 86_400n;
@@ -111,7 +134,8 @@ task("dg:deploy", "Deploy the whole suite (token, reservation, vote, staking, re
       hre: HardhatRuntimeEnvironment,
     ) =>
       runTask(async () => {
-        const { preflight, nodeMining, Refusal } = await import("./lib/preflight");
+        const { preflight, nodeMining, Refusal, NETWORK_SECRETS } = await import("./lib/preflight");
+        const { DEFAULT_KEY_VARIABLE, keyFrom } = await import("./lib/keys");
         const { deploymentPath, firstWithoutCode, noCodeAdvice, writeDeployment } = await import("../sdk/deployments");
         const { default: CrossCheckModule } = await import("../deploy/modules/CrossCheck");
         const { default: MainnetModule } = await import("../deploy/modules/Mainnet");
@@ -129,6 +153,8 @@ task("dg:deploy", "Deploy the whole suite (token, reservation, vote, staking, re
           network: network.name,
           url: url || undefined,
           hasKey: embedded || network.name === "localhost" || accounts.length > 0,
+          // hardhat.config.ts leaves a malformed key out of the accounts: say what is wrong with it.
+          keyProblem: NETWORK_SECRETS[network.name] ? keyFrom(DEFAULT_KEY_VARIABLE).problem : undefined,
           expectedChainId: config.chainId,
           // Straight to the URL: Hardhat's own provider would refuse a wrong chain id before we could say so.
           chainId: async () =>
@@ -187,9 +213,15 @@ task("dg:deploy", "Deploy the whole suite (token, reservation, vote, staking, re
           config: { requiredConfirmations: confirmations, ...(mining.automine ? { blockPollingInterval: 100 } : {}) },
           displayUi: true,
         };
-        const deployed = roles.timelock
-          ? await hre.ignition.deploy(MainnetModule, options)
-          : { ...(await hre.ignition.deploy(CrossCheckModule, options)), timelock: undefined };
+        const deployed = await (
+          roles.timelock
+            ? hre.ignition.deploy(MainnetModule, options)
+            : hre.ignition
+                .deploy(CrossCheckModule, options)
+                .then((result) => ({ ...result, timelock: undefined as undefined }))
+        ).catch((error: unknown) => {
+          throw reconciliationRefusal(error, shortPath(journal), shortPath(file), network.name) ?? error;
+        });
         const contracts: DeploymentRecord["contracts"] = {
           DataGen: await deployed.token.getAddress(),
           MiningReservation: await deployed.reservation.getAddress(),

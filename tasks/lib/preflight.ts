@@ -7,6 +7,7 @@ import path from "node:path";
 import { ZeroAddress, formatEther, formatUnits, getAddress, isAddress } from "ethers";
 import { SUITE_DEFAULTS } from "../../deploy/modules/Suite";
 import { MAINNET_DEFAULTS } from "../../deploy/modules/Mainnet";
+import { CROSS_CHECK_DEFAULTS } from "../../deploy/modules/CrossCheck";
 import { firstWithoutCode, noCodeAdvice } from "../../sdk/deployments";
 
 /** A check failed before anything was sent: the task prints `message` on one line and exits 1. */
@@ -130,6 +131,271 @@ export async function checkJournal(input: {
   }
 }
 
+/** 1 DG in wei. */
+const DG = 10n ** 18n;
+const MINUTE = 60n;
+const HOUR = 3_600n;
+const DAY = 86_400n;
+const UINT256_MAX = 2n ** 256n - 1n;
+
+/**
+ * The bounds each contract's constructor enforces, by contract and public constant name, as in
+ * `contracts/`: `test/deploy.parameters.test.ts` reads each from a deployed suite, so they cannot drift.
+ */
+export const CONTRACT_BOUNDS = {
+  MiningReservation: { BPS_DENOMINATOR: 10_000n },
+  InflationVote: { MAX_QUORUM_BPS: 2_000n, MIN_PROPOSAL_DEPOSIT: 1n * DG, MAX_PROPOSAL_DEPOSIT: 1_000_000n * DG },
+  ValidatorStaking: {
+    MAX_SLASH_REWARD_BPS: 5_000n,
+    MIN_STAKE_LOWER_BOUND: 1n * DG,
+    MIN_STAKE_UPPER_BOUND: 1_000_000n * DG,
+    COOLDOWN_LOWER_BOUND: 1n * DAY,
+    COOLDOWN_UPPER_BOUND: 90n * DAY,
+    FAULT_LIMIT_LOWER_BOUND: 1n,
+    FAULT_LIMIT_UPPER_BOUND: 100n,
+    ADMIN_DELAY_UPPER_BOUND: 30n * DAY,
+  },
+  ComputeRewards: {
+    MIN_EPOCH_DURATION: 1n * HOUR,
+    MAX_EPOCH_DURATION: 30n * DAY,
+    MIN_CHALLENGE_WINDOW: 1n * HOUR,
+    MAX_CHALLENGE_WINDOW: 7n * DAY,
+    ADMIN_DELAY_UPPER_BOUND: 30n * DAY,
+  },
+  CrossCheck: {
+    WINDOW_LOWER_BOUND: 5n * MINUTE,
+    WINDOW_UPPER_BOUND: 7n * DAY,
+    RECEIPT_AGE_LOWER_BOUND: 1n * HOUR,
+    RECEIPT_AGE_UPPER_BOUND: 30n * DAY,
+    SLASH_BPS_LOWER_BOUND: 1n,
+    BPS_DENOMINATOR: 10_000n,
+    MAX_ROUNDS: 2n,
+    ADMIN_DELAY_UPPER_BOUND: 30n * DAY,
+  },
+} as const;
+
+const B = CONTRACT_BOUNDS;
+
+/** How a parameter's value is read and shown: an address, or a whole number in a unit with bounds. */
+type ParameterSpec =
+  | { kind: "address" }
+  | { kind: "number"; unit: "DG" | "seconds" | "bps" | "count"; min: bigint; max: bigint; by: string };
+
+const seconds = (min: bigint, max: bigint, by: string): ParameterSpec => ({
+  kind: "number",
+  unit: "seconds",
+  min,
+  max,
+  by,
+});
+const address: ParameterSpec = { kind: "address" };
+
+/**
+ * Every parameter of the Ignition modules (deploy/modules/Core.ts, Suite.ts, CrossCheck.ts,
+ * Mainnet.ts), with the bounds the contract that receives it enforces (`by`).
+ */
+export const PARAMETER_SPECS: Record<string, Record<string, ParameterSpec>> = {
+  Core: {
+    releaseStart: seconds(0n, UINT256_MAX, "MiningReservation (unix time)"),
+    initialBurnBps: {
+      kind: "number",
+      unit: "bps",
+      min: 0n,
+      max: B.MiningReservation.BPS_DENOMINATOR,
+      by: "MiningReservation",
+    },
+    quorumBps: { kind: "number", unit: "bps", min: 1n, max: B.InflationVote.MAX_QUORUM_BPS, by: "InflationVote" },
+    proposalDeposit: {
+      kind: "number",
+      unit: "DG",
+      min: B.InflationVote.MIN_PROPOSAL_DEPOSIT,
+      max: B.InflationVote.MAX_PROPOSAL_DEPOSIT,
+      by: "InflationVote",
+    },
+  },
+  Suite: {
+    minStake: {
+      kind: "number",
+      unit: "DG",
+      min: B.ValidatorStaking.MIN_STAKE_LOWER_BOUND,
+      max: B.ValidatorStaking.MIN_STAKE_UPPER_BOUND,
+      by: "ValidatorStaking",
+    },
+    cooldown: seconds(
+      B.ValidatorStaking.COOLDOWN_LOWER_BOUND,
+      B.ValidatorStaking.COOLDOWN_UPPER_BOUND,
+      "ValidatorStaking",
+    ),
+    faultLimit: {
+      kind: "number",
+      unit: "count",
+      min: B.ValidatorStaking.FAULT_LIMIT_LOWER_BOUND,
+      max: B.ValidatorStaking.FAULT_LIMIT_UPPER_BOUND,
+      by: "ValidatorStaking",
+    },
+    slashRewardBps: {
+      kind: "number",
+      unit: "bps",
+      min: 0n,
+      max: B.ValidatorStaking.MAX_SLASH_REWARD_BPS,
+      by: "ValidatorStaking",
+    },
+    epochDuration: seconds(B.ComputeRewards.MIN_EPOCH_DURATION, B.ComputeRewards.MAX_EPOCH_DURATION, "ComputeRewards"),
+    challengeWindow: seconds(
+      B.ComputeRewards.MIN_CHALLENGE_WINDOW,
+      B.ComputeRewards.MAX_CHALLENGE_WINDOW,
+      "ComputeRewards",
+    ),
+    adminDelay: seconds(0n, B.ValidatorStaking.ADMIN_DELAY_UPPER_BOUND, "ValidatorStaking and ComputeRewards"),
+    oracle: address,
+    guardian: address,
+  },
+  CrossCheck: {
+    commitWindow: seconds(B.CrossCheck.WINDOW_LOWER_BOUND, B.CrossCheck.WINDOW_UPPER_BOUND, "CrossCheck"),
+    revealWindow: seconds(B.CrossCheck.WINDOW_LOWER_BOUND, B.CrossCheck.WINDOW_UPPER_BOUND, "CrossCheck"),
+    maxReceiptAge: seconds(B.CrossCheck.RECEIPT_AGE_LOWER_BOUND, B.CrossCheck.RECEIPT_AGE_UPPER_BOUND, "CrossCheck"),
+    slashBps: {
+      kind: "number",
+      unit: "bps",
+      min: B.CrossCheck.SLASH_BPS_LOWER_BOUND,
+      max: B.CrossCheck.BPS_DENOMINATOR,
+      by: "CrossCheck",
+    },
+    adminDelay: seconds(0n, B.CrossCheck.ADMIN_DELAY_UPPER_BOUND, "CrossCheck"),
+    coordinator: address,
+  },
+  Mainnet: {
+    multisig: address,
+    timelockDelay: seconds(0n, UINT256_MAX, "TimelockController"),
+  },
+};
+
+/** `n` with thousands separators. */
+function grouped(n: bigint): string {
+  return n.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+}
+
+/** An amount of DG wei in DG (`1 DG`, `0.000000000000000001 DG`). */
+export function formatDg(wei: bigint): string {
+  const [whole, fraction] = formatEther(wei).split(".");
+  return `${grouped(BigInt(whole!))}${fraction === "0" ? "" : `.${fraction}`} DG`;
+}
+
+/** A duration in seconds, in the largest whole unit (`7 days`, `5 minutes`, `90 s`). */
+export function formatDuration(s: bigint): string {
+  const unit = (n: bigint, name: string) => `${grouped(n)} ${name}${n === 1n ? "" : "s"}`;
+  if (s > 0n && s % DAY === 0n) return unit(s / DAY, "day");
+  if (s > 0n && s % HOUR === 0n) return unit(s / HOUR, "hour");
+  if (s > 0n && s % MINUTE === 0n) return unit(s / MINUTE, "minute");
+  return `${grouped(s)} s`;
+}
+
+function formatValue(spec: Extract<ParameterSpec, { kind: "number" }>, value: bigint): string {
+  if (spec.unit === "DG")
+    return value === 0n || value % 10n ** 12n === 0n ? formatDg(value) : `${grouped(value)} wei (${formatDg(value)})`;
+  if (spec.unit === "seconds")
+    return value % MINUTE === 0n && value > 0n
+      ? `${grouped(value)} s (${formatDuration(value)})`
+      : `${grouped(value)} s`;
+  if (spec.unit === "bps") return `${grouped(value)} bps`;
+  return grouped(value);
+}
+
+function formatRange(spec: Extract<ParameterSpec, { kind: "number" }>): string {
+  if (spec.max === UINT256_MAX) return spec.unit === "seconds" ? "a whole number of seconds" : "a whole number";
+  const show = (v: bigint) =>
+    spec.unit === "DG" ? formatDg(v) : spec.unit === "seconds" ? formatDuration(v) : grouped(v);
+  return `${show(spec.min)} to ${show(spec.max)}${spec.unit === "bps" ? " bps" : ""}`;
+}
+
+/** What the unit of a number parameter is written in, in the file. */
+const WRITTEN_IN = { DG: "DG wei", seconds: "seconds", bps: "basis points", count: "a count" } as const;
+
+/**
+ * A whole number as Ignition takes it from a parameter file: a bigint (`"123n"`, read by
+ * `readParameters`), a safe integer, or a string of decimal digits; undefined otherwise.
+ */
+function wholeNumber(value: unknown): bigint | undefined {
+  if (typeof value === "bigint") return value >= 0n ? value : undefined;
+  if (typeof value === "number") return Number.isSafeInteger(value) && value >= 0 ? BigInt(value) : undefined;
+  if (typeof value === "string" && /^\d+$/.test(value)) return BigInt(value);
+  return undefined;
+}
+
+/** A parameter's value as written in the file, for a message. */
+function shown(value: unknown): string {
+  if (typeof value === "bigint") return `"${value}n"`;
+  return JSON.stringify(value) ?? String(value);
+}
+
+/**
+ * Checks every parameter of the file against the modules' names and the contracts' constructor
+ * bounds ({@link PARAMETER_SPECS}), and the bounds between parameters the contracts check (the
+ * cooldown against the rewards' epoch and challenge window, and against the cross-check's rounds),
+ * before anything is sent or set aside. The first problem is a {@link Refusal}.
+ */
+export function checkParameters(file: string, values: Record<string, unknown>): void {
+  const modules = Object.keys(PARAMETER_SPECS);
+  const numbers: Record<string, bigint> = {};
+  for (const [module, entries] of Object.entries(values)) {
+    const specs = PARAMETER_SPECS[module];
+    if (!specs) {
+      throw new Refusal(`${file} names the module ${JSON.stringify(module)}, which is none of ${modules.join(", ")}`);
+    }
+    if (typeof entries !== "object" || entries === null || Array.isArray(entries)) {
+      throw new Refusal(`${module} in ${file} must be an object of parameters, not ${shown(entries)}`);
+    }
+    for (const [name, value] of Object.entries(entries as Record<string, unknown>)) {
+      const spec = specs[name];
+      if (!spec) {
+        throw new Refusal(
+          `${module}.${name} in ${file} is not a parameter of the ${module} module; its parameters are ${Object.keys(specs).join(", ")}`,
+        );
+      }
+      if (spec.kind === "address") {
+        if (typeof value !== "string" || !isAddress(value)) {
+          throw new Refusal(`${module}.${name} in ${file} is ${shown(value)}, not an address (0x and 40 hex digits)`);
+        }
+        continue;
+      }
+      const n = wholeNumber(value);
+      if (n === undefined) {
+        throw new Refusal(
+          `${module}.${name} in ${file} is ${shown(value)}, not a whole number of ${WRITTEN_IN[spec.unit]}` +
+            (typeof value === "number" && Number.isInteger(value) && value > 0
+              ? ` (above 2^53: write it as a string)`
+              : "") +
+            `; allowed ${formatRange(spec)}`,
+        );
+      }
+      if (n < spec.min || n > spec.max) {
+        throw new Refusal(
+          `${module}.${name} in ${file} is ${formatValue(spec, n)}, outside what ${spec.by} accepts: ${formatRange(spec)}`,
+        );
+      }
+      numbers[`${module}.${name}`] = n;
+    }
+  }
+  const get = (key: string, fallback: bigint) => numbers[key] ?? fallback;
+  const cooldown = get("Suite.cooldown", SUITE_DEFAULTS.cooldown);
+  const epoch = get("Suite.epochDuration", SUITE_DEFAULTS.epochDuration);
+  const challenge = get("Suite.challengeWindow", SUITE_DEFAULTS.challengeWindow);
+  if (cooldown < epoch + challenge) {
+    throw new Refusal(
+      `Suite.cooldown in ${file} is ${formatDuration(cooldown)}, below Suite.epochDuration + Suite.challengeWindow = ${formatDuration(epoch + challenge)} (ComputeRewards refuses it): stake must stay slashable until its epoch's root is past its challenge window`,
+    );
+  }
+  const commit = get("CrossCheck.commitWindow", CROSS_CHECK_DEFAULTS.commitWindow);
+  const reveal = get("CrossCheck.revealWindow", CROSS_CHECK_DEFAULTS.revealWindow);
+  const age = get("CrossCheck.maxReceiptAge", CROSS_CHECK_DEFAULTS.maxReceiptAge);
+  const required = age + B.CrossCheck.MAX_ROUNDS * (commit + reveal);
+  if (cooldown <= required) {
+    throw new Refusal(
+      `Suite.cooldown in ${file} is ${formatDuration(cooldown)}, not above CrossCheck.maxReceiptAge + 2 × (commitWindow + revealWindow) = ${formatDuration(required)} (CrossCheck refuses it): a validator could leave before a check of its delivery ends`,
+    );
+  }
+}
+
 /** The secrets a network needs, by network name (environment variable or `npx hardhat vars set`). */
 export const NETWORK_SECRETS: Record<string, { rpcUrl: string; chainId: number }> = {
   bscTestnet: { rpcUrl: "BSC_TESTNET_RPC_URL", chainId: 97 },
@@ -143,6 +409,8 @@ export interface PreflightInput {
   url: string | undefined;
   /** Whether a deployer key is configured. */
   hasKey: boolean;
+  /** What is wrong with the configured key (`keyFrom` in tasks/lib/keys.ts), never the key itself. */
+  keyProblem?: string;
   /** The chain id the configuration expects (undefined: any). */
   expectedChainId: number | undefined;
   /** eth_chainId of the RPC. */
@@ -292,7 +560,8 @@ export async function checkRoles(input: {
 }
 
 /**
- * Runs the checks in order: key, RPC URL, reachable RPC, chain id, `--reset` (not on chain 56), the
+ * Runs the checks in order: key (its problem, if malformed), RPC URL, every parameter's name, type and
+ * bounds ({@link checkParameters}), reachable RPC, chain id, `--reset` (not on chain 56), the
  * confirmations for how the node mines ({@link confirmationsFor}), the journal's contracts still on
  * chain ({@link checkJournal}, unless `--reset`), the role rules ({@link checkRoles}, with
  * `parameters`), BNB for the estimated gas of the module chosen.
@@ -306,6 +575,7 @@ export async function preflight(input: PreflightInput): Promise<{
   mining: Mining;
 }> {
   const secrets = NETWORK_SECRETS[input.network];
+  if (secrets && input.keyProblem) throw new Refusal(input.keyProblem);
   if (secrets && !input.hasKey) {
     throw new Refusal(
       `no deployer key for ${input.network}: set DEPLOYER_PRIVATE_KEY (environment, or \`npx hardhat vars set DEPLOYER_PRIVATE_KEY\`)`,
@@ -316,6 +586,7 @@ export async function preflight(input: PreflightInput): Promise<{
       `no RPC URL for ${input.network}: set ${secrets.rpcUrl} (environment, or \`npx hardhat vars set ${secrets.rpcUrl}\`)`,
     );
   }
+  if (input.parameters) checkParameters(input.parameters.file, input.parameters.values);
   let chainId: bigint;
   try {
     chainId = await input.chainId();
