@@ -7,7 +7,7 @@ import path from "node:path";
 import { task } from "hardhat/config";
 import { VoidSigner, ZeroAddress, id } from "ethers";
 import { parseAddress, parseBytes32, parseWhole } from "./lib/args";
-import { connect, iso, printLines, withConnection, type ConnectionArgs } from "./lib/context";
+import { connect, iso, printLines, report, withConnection, type ConnectionArgs } from "./lib/context";
 import { runTask } from "./lib/run";
 
 withConnection(
@@ -32,13 +32,23 @@ withConnection(
         signer ?? new VoidSigner(ZeroAddress, provider),
       ).buildEpoch(epoch, entries);
       writeProofsFile(args.out, proofs);
-      printLines([
-        ["epoch", epoch],
-        ["validators", entries.length],
-        ["total compute", built.totalCompute],
-        ["root", built.root],
-        ["proofs file", path.resolve(args.out)],
-      ]);
+      report(
+        args,
+        [
+          ["epoch", epoch],
+          ["validators", entries.length],
+          ["total compute", built.totalCompute],
+          ["root", built.root],
+          ["proofs file", path.resolve(args.out)],
+        ],
+        {
+          epoch,
+          validators: entries.length,
+          totalCompute: built.totalCompute,
+          root: built.root,
+          proofsFile: path.resolve(args.out),
+        },
+      );
     }),
   );
 

@@ -220,6 +220,19 @@ describe("dg:* tasks", function () {
     expect(await ethers.provider.getBlockNumber()).to.equal(block);
   });
 
+  it("--json on dg:epoch:build and dg:validator:status: every key present, a missing value as null", async () => {
+    const s = await setup();
+    const report = path.join(dir, "report.csv");
+    fs.writeFileSync(report, `${s.validators[0].address},7\n`);
+    const out = path.join(dir, "epoch-0.json");
+    const build = JSON.parse((await dg("epoch:build", { report, epoch: "0", out, json: true })).out);
+    expect(build).to.deep.include({ epoch: "0", validators: 1, totalCompute: "7", proofsFile: out });
+    expect(build.root).to.match(/^0x[0-9a-f]{64}$/);
+    const status = JSON.parse((await dg("validator:status", { address: s.others[5].address, json: true })).out);
+    expect(status).to.deep.include({ status: "None", active: "0", canWithdrawAt: null, maxUnbond: "0" });
+    expect(status.rules).to.deep.include({ pendingSlasher: null, pendingSlashRewardBps: null });
+  });
+
   it("dg:validator:unbond --amount max unbonds what the escrow accepts; status shows it", async () => {
     const s = await setup();
     const v = 13;
@@ -617,6 +630,23 @@ describe("dg:* tasks", function () {
       const expired = await dg("check:open", { receipt: file, account: 1 });
       expect(expired.err).to.match(/^error: the receipt was delivered at .*: it expired$/);
       expect(await s.crossCheck.checkCount()).to.equal(0n);
+    });
+
+    it("a record of `npx hardhat node` used without --network (the embedded network, same chain id): did you mean --network localhost?", async () => {
+      const s = await setup();
+      const stale = fs.mkdtempSync(path.join(os.tmpdir(), "dg-localhost-"));
+      const record = JSON.parse(fs.readFileSync(path.join(dir, "31337.json"), "utf8"));
+      const contracts = { ...record.contracts, DataGen: "0x000000000000000000000000000000000000dEaD" };
+      fs.writeFileSync(path.join(stale, "31337.json"), JSON.stringify({ ...record, network: "localhost", contracts }));
+      process.env.DG_DEPLOYMENTS_DIR = stale;
+      const block = await ethers.provider.getBlockNumber();
+      const run = await dg("release");
+      expect(run.code).to.equal(1);
+      expect(run.err).to.equal(
+        "error: the record of localhost for chain 31337 points at contracts the embedded network (no --network) does not have: did you mean --network localhost?",
+      );
+      expect(await ethers.provider.getBlockNumber()).to.equal(block);
+      expect(await s.token.totalSupply()).to.equal(30_000_000n * DG);
     });
 
     it("no deployment recorded for the chain", async () => {

@@ -195,7 +195,17 @@ export async function connect(
   }
   const suite = await suiteFor(signer ?? provider);
   // A record left from a node that was restarted points at addresses without code: say so, send nothing.
-  await assertSuiteDeployed(suite);
+  try {
+    await assertSuiteDeployed(suite);
+  } catch (error) {
+    // The embedded network shares chain id 31337 with `npx hardhat node`: a forgotten --network lands here.
+    if (hre.network.name === "hardhat" && args.rpcUrl === undefined) {
+      throw new Refusal(
+        `the record ${suite.record.network ? `of ${suite.record.network} ` : ""}for chain 31337 points at contracts the embedded network (no --network) does not have: did you mean --network localhost?`,
+      );
+    }
+    throw error;
+  }
   return { suite, provider, signer, missing };
 }
 
@@ -222,9 +232,11 @@ export function printLines(lines: [string, string | bigint | number][]): void {
   for (const [label, value] of lines) console.log(`${label.padEnd(width)}  ${value}`);
 }
 
-/** Prints `value` as one JSON document, bigints as decimal strings. */
+/** Prints `value` as one JSON document, bigints as decimal strings, a missing value as `null` (never a dropped key). */
 export function printJson(value: unknown): void {
-  console.log(JSON.stringify(value, (_key, v: unknown) => (typeof v === "bigint" ? v.toString() : v), 2));
+  console.log(
+    JSON.stringify(value, (_key, v: unknown) => (typeof v === "bigint" ? v.toString() : v === undefined ? null : v), 2),
+  );
 }
 
 /** Prints `lines` for people, or `json` with `--json`. */
