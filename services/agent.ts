@@ -543,20 +543,29 @@ export class Agent {
     return { epochs, paid };
   }
 
-  /** Warns when the active stake is below the minimum, errors when expelled (each once per change). */
+  /**
+   * Reports, once per change, what needs a human: no active stake of at least the minimum (never
+   * admitted, or withdrawn: not a validator, never drawn, no rewards) or cooling down (left the active
+   * set after a full unbond) at warn; expelled at error. (An Active validator never holds less than the
+   * minimum: the escrow expels it instead.)
+   */
   private async health(): Promise<void> {
     const status = await this.validator.status();
     const minStake = await this.suite.staking.minStake();
-    let state = "ok";
-    if (status.status === "Expelled") state = "expelled";
-    else if (status.status === "Active" && status.active < minStake) state = "below-minimum";
-    else if (status.status === "None") state = "not-staked";
+    const state = status.status;
     if (state === this.lastHealth) return;
+    const first = this.lastHealth === undefined;
     this.lastHealth = state;
-    const fields = { validator: status.address, status: status.status, active: status.active, minStake };
-    if (state === "expelled") this.log.error("the validator is expelled: it cannot stake again", fields);
-    else if (state === "below-minimum") this.log.warn("active stake below the minimum", fields);
-    else if (state === "not-staked") this.log.warn("the agent's account is not a staked validator", fields);
+    const fields = { validator: status.address, status: state, active: status.active, minStake };
+    if (state === "Expelled") this.log.error("the validator is expelled: it cannot stake again", fields);
+    else if (state === "None")
+      this.log.warn(
+        "below the minimum stake: the agent's account is not a validator (never drawn, no rewards)",
+        fields,
+      );
+    else if (state === "CoolingDown")
+      this.log.warn("cooling down: the validator left the active set (never drawn again, no rewards)", fields);
+    else if (!first) this.log.info("the validator is Active", fields);
   }
 
   async run(signal: AbortSignal, pollMs: number): Promise<void> {

@@ -342,6 +342,29 @@ for (const database of DATABASES) {
       expect(lines.slice(before).filter((l) => l.level === "error")).to.deep.equal([]);
     });
 
+    it("reports, once per change, an account below the minimum stake, then cooling down after a full unbond (warn)", async () => {
+      const { log: logger, lines } = memoryLogger();
+      const agent = agentFor(6, hashContent(RESULT), senderFor(6), logger);
+      const warned = () => lines.filter((l) => l.level === "warn").map((l) => String(l.msg));
+      await agent.tick();
+      await agent.tick();
+      expect(warned()).to.deep.equal([
+        "below the minimum stake: the agent's account is not a validator (never drawn, no rewards)",
+      ]);
+      await stakeMinimum(suite, record, deployer(), [validator(6)]);
+      await agent.tick();
+      expect(lines.some((l) => l.level === "info" && l.msg === "the validator is Active")).to.equal(true);
+      const minStake = await suite.staking.minStake();
+      await (await suite.staking.connect(validator(6)).requestUnbond(minStake)).wait();
+      await agent.tick();
+      await agent.tick();
+      expect(warned()).to.deep.equal([
+        "below the minimum stake: the agent's account is not a validator (never drawn, no rewards)",
+        "cooling down: the validator left the active set (never drawn again, no rewards)",
+      ]);
+      expect(lines.filter((l) => l.level === "error")).to.deep.equal([]);
+    });
+
     it("an agent that answers against the majority is slashed and expelled: both are reported at level error", async () => {
       const signed = await receiptOf("agent-task-2");
       const { checkId, commitDeadline, revealDeadline } = await openAndDraw(signed);
