@@ -16,7 +16,7 @@ import { JsonRpcProvider, Network, Wallet, type Provider, type Signer } from "et
 import type { ConfigurableTaskDefinition, HardhatRuntimeEnvironment } from "hardhat/types";
 import type { Suite } from "../../sdk/deployments";
 import { DEFAULT_KEY_VARIABLE, keyFrom } from "./keys";
-import { NETWORK_SECRETS, Refusal } from "./preflight";
+import { NETWORK_SECRETS, Refusal } from "./refusal";
 import { rpcChainId } from "./rpc";
 
 /** The arguments `withConnection` adds. */

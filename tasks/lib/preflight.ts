@@ -10,13 +10,10 @@ import { MAINNET_DEFAULTS } from "../../deploy/modules/Mainnet";
 import { CROSS_CHECK_DEFAULTS } from "../../deploy/modules/CrossCheck";
 import { firstWithoutCode, noCodeAdvice } from "../../sdk/deployments";
 
-/** A check failed before anything was sent: the task prints `message` on one line and exits 1. */
-export class Refusal extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "Refusal";
-  }
-}
+// The refusal and the networks' secrets live in a module without imports: the tasks load it with the
+// config, before `hardhat compile` has generated the types this module's SDK import needs.
+export { NETWORK_SECRETS, Refusal } from "./refusal";
+import { NETWORK_SECRETS, Refusal } from "./refusal";
 
 /**
  * Gas of deploying and wiring the whole suite (deploy/modules/CrossCheck.ts: 14 transactions),
@@ -395,12 +392,6 @@ export function checkParameters(file: string, values: Record<string, unknown>): 
     );
   }
 }
-
-/** The secrets a network needs, by network name (environment variable or `npx hardhat vars set`). */
-export const NETWORK_SECRETS: Record<string, { rpcUrl: string; chainId: number }> = {
-  bscTestnet: { rpcUrl: "BSC_TESTNET_RPC_URL", chainId: 97 },
-  bsc: { rpcUrl: "BSC_RPC_URL", chainId: 56 },
-};
 
 /** What the pre-flight needs to know about the network, gathered by the task. */
 export interface PreflightInput {
