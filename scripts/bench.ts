@@ -10,6 +10,7 @@ import { ethers, network } from "hardhat";
 import { mine, takeSnapshot, time } from "@nomicfoundation/hardhat-network-helpers";
 import { getAddress, toBeHex, type ContractTransactionResponse, type Signer } from "ethers";
 import { deploySuite } from "./lib/deploySuite";
+import { PERMIT_TYPES } from "../sdk/constants";
 import { RECEIPT_TYPES, receiptDomain } from "../sdk/crosscheck";
 import { buildEpoch, type BuiltEpoch, type ComputeEntry } from "./lib/epoch";
 import type { DataGen, SwarmStaker } from "../typechain-types";
@@ -106,15 +107,7 @@ async function permitSignature(token: DataGen, owner: Signer, spender: string, v
     chainId: (await ethers.provider.getNetwork()).chainId,
     verifyingContract: await token.getAddress(),
   };
-  const types = {
-    Permit: [
-      { name: "owner", type: "address" },
-      { name: "spender", type: "address" },
-      { name: "value", type: "uint256" },
-      { name: "nonce", type: "uint256" },
-      { name: "deadline", type: "uint256" },
-    ],
-  };
+  const types = { Permit: [...PERMIT_TYPES.Permit] };
   const message = { owner: ownerAddress, spender, value, nonce: await token.nonces(ownerAddress), deadline };
   return ethers.Signature.from(await owner.signTypedData(domain, types, message));
 }

@@ -19,17 +19,11 @@ import {
   type MiningReservation,
   type ValidatorStaking,
 } from "../typechain-types";
+import { SUITE_CONTRACT_NAMES, type SuiteContractName } from "./constants";
 import { DataGenSdkError } from "./errors";
 
 /** The contracts of one deployment, by name. */
-export interface SuiteAddresses {
-  DataGen: string;
-  MiningReservation: string;
-  InflationVote: string;
-  ValidatorStaking: string;
-  ComputeRewards: string;
-  CrossCheck: string;
-}
+export type SuiteAddresses = Record<SuiteContractName, string>;
 
 /** One chain's deployment record (`deployments/<chainId>.json`). */
 export interface DeploymentRecord {
@@ -57,15 +51,6 @@ export interface Suite extends SuiteContracts {
   record: DeploymentRecord;
 }
 
-const CONTRACT_NAMES: (keyof SuiteAddresses)[] = [
-  "DataGen",
-  "MiningReservation",
-  "InflationVote",
-  "ValidatorStaking",
-  "ComputeRewards",
-  "CrossCheck",
-];
-
 /** Where records live: `$DG_DEPLOYMENTS_DIR`, or `deployments/` at the repository's root. */
 export function deploymentsDir(): string {
   return process.env.DG_DEPLOYMENTS_DIR ?? path.join(__dirname, "..", "deployments");
@@ -85,7 +70,7 @@ export function validateRecord(value: unknown, where: string, chainId?: bigint |
     throw new DataGenSdkError(`${where}: recorded for chain ${record.chainId}, not ${chainId}`);
   }
   const contracts = (record.contracts ?? {}) as Partial<SuiteAddresses>;
-  for (const name of CONTRACT_NAMES) {
+  for (const name of SUITE_CONTRACT_NAMES) {
     const address = contracts[name];
     if (typeof address !== "string" || !isAddress(address)) {
       throw new DataGenSdkError(`${where}: the address of ${name} is missing or invalid`);
@@ -151,7 +136,7 @@ export async function suiteFor(runner: Signer | Provider, dir = deploymentsDir()
 
 /** Every contract a record names, with its address: the six, then the TimelockController if recorded. */
 export function recordedContracts(record: DeploymentRecord): [string, string][] {
-  const entries: [string, string][] = CONTRACT_NAMES.map((name) => [name, record.contracts[name]]);
+  const entries: [string, string][] = SUITE_CONTRACT_NAMES.map((name) => [name, record.contracts[name]]);
   if (record.contracts.TimelockController) entries.push(["TimelockController", record.contracts.TimelockController]);
   return entries;
 }

@@ -6,6 +6,7 @@
  * is checked with chain reads before it (a refusal is then the contract's own error, see
  * {@link contractError}); the SDK's own refusals are {@link DataGenSdkError}s.
  */
+export * from "./constants";
 export * from "./deployments";
 export * from "./errors";
 export * from "./proofs";

@@ -3,6 +3,7 @@
  * unbond, withdraw, read its status, and claim many epochs at once from proofs files.
  */
 import { getAddress, Signature, type ContractTransactionReceipt, type Signer } from "ethers";
+import { PERMIT_TYPES } from "./constants";
 import type { Suite } from "./deployments";
 import { DataGenSdkError, contractError } from "./errors";
 import { readProofsFile, type ProofsFile } from "./proofs";
@@ -99,15 +100,8 @@ export async function signPermit(
         chainId: (await provider.getNetwork()).chainId,
         verifyingContract: await suite.token.getAddress(),
       },
-      {
-        Permit: [
-          { name: "owner", type: "address" },
-          { name: "spender", type: "address" },
-          { name: "value", type: "uint256" },
-          { name: "nonce", type: "uint256" },
-          { name: "deadline", type: "uint256" },
-        ],
-      },
+      // A mutable copy: ethers' signTypedData takes a plain record of field lists.
+      { Permit: [...PERMIT_TYPES.Permit] },
       { owner, spender, value, nonce: await suite.token.nonces(owner), deadline },
     ),
   );

@@ -265,37 +265,27 @@ describe(`dg:* tasks against a node: checks before sending, connection rules ${R
     it("--key-env names the variable holding this command's key; --json prints machine-readable output", async () => {
       const sender = account(1).address;
       const nonce = await txCount(node, sender);
-      const run = await cli(
-        [
-          "dg:transfer",
-          "--network",
-          "bscTestnet",
-          "--key-env",
-          "HOLDER_KEY",
-          "--to",
-          account(5).address,
-          "--amount",
-          "1,5",
-        ],
-        testnet({ HOLDER_KEY: accountKey(1) }),
-      );
+      // Account 1's key in HOLDER_KEY, named by --key-env (the network's DEPLOYER_PRIVATE_KEY is unset).
+      const transfer = (amount: string) =>
+        cli(
+          [
+            "dg:transfer",
+            "--network",
+            "bscTestnet",
+            "--key-env",
+            "HOLDER_KEY",
+            "--to",
+            account(5).address,
+            "--amount",
+            amount,
+          ],
+          testnet({ HOLDER_KEY: accountKey(1) }),
+        );
+      const run = await transfer("1,5");
       expect(run.code).to.equal(1);
       expect(run.stderr.trim()).to.match(/^error: --amount must be a positive DG amount like 1500, 1_500 or 0\.25/);
       expect(await txCount(node, sender)).to.equal(nonce);
-      const sent = await cli(
-        [
-          "dg:transfer",
-          "--network",
-          "bscTestnet",
-          "--key-env",
-          "HOLDER_KEY",
-          "--to",
-          account(5).address,
-          "--amount",
-          "1.5",
-        ],
-        testnet({ HOLDER_KEY: accountKey(1) }),
-      );
+      const sent = await transfer("1.5");
       expect(sent.code, sent.stderr).to.equal(0);
       expect(sent.stdout).to.match(/sent\s+1\.5 DG to /);
       expect(await txCount(node, sender)).to.equal(nonce + 1);

@@ -57,6 +57,27 @@ describe("dg:* tasks", function () {
     }
   });
 
+  /**
+   * The first validator signs a delivery receipt (`receipt`: dg:receipt:sign's task, input and result
+   * arguments) to the fixture's user, the coordinator opens check 1 from it, anyone draws it: returns
+   * the three checkers drawn.
+   */
+  async function openAndDraw(s: Awaited<ReturnType<typeof setup>>, receipt: Record<string, string>): Promise<string[]> {
+    const signers = await ethers.getSigners();
+    const file = path.join(dir, "receipt.json");
+    const sign = await dg("receipt:sign", {
+      user: s.user.address,
+      ...receipt,
+      out: file,
+      account: signers.findIndex((x) => x.address === s.validators[0].address),
+    });
+    expect(sign.code, sign.err).to.equal(0);
+    expect((await dg("check:open", { receipt: file, account: 1 })).code).to.equal(0);
+    await mine(1);
+    expect((await dg("check:draw", { check: "1" })).code).to.equal(0);
+    return (await s.crossCheck.checkInfo(1n)).drawn.slice(0, 3);
+  }
+
   it("dg:schedule and dg:release", async () => {
     const s = await setup();
     await time.increaseTo((await s.reservation.start()) + DAY);
@@ -339,19 +360,7 @@ describe("dg:* tasks", function () {
     const withInput = await dg("check:commit", { check: "9", input: inputFile, result: id("aa"), account: 5 });
     expect([withInput.code, withInput.err]).to.deep.equal([1, "error: there is no check 9"]);
     expect(fs.readdirSync(salts)).to.deep.equal([]);
-    const receiptFile = path.join(dir, "receipt.json");
-    await dg("receipt:sign", {
-      task: "job-44",
-      user: s.user.address,
-      input: inputFile,
-      resultHash: id("r"),
-      out: receiptFile,
-      account: indexOf(paired.address),
-    });
-    expect((await dg("check:open", { receipt: receiptFile, account: 1 })).code).to.equal(0);
-    await mine(1);
-    await dg("check:draw", { check: "1" });
-    const drawn = (await s.crossCheck.checkInfo(1n)).drawn.slice(0, 3);
+    const drawn = await openAndDraw(s, { task: "job-44", input: inputFile, resultHash: id("r") });
     const outsider = signers.findIndex((x, i) => i > 1 && !drawn.includes(x.address) && x.address !== paired.address);
     const nonce = await ethers.provider.getTransactionCount(signers[outsider].address);
     const stranger = await dg("check:commit", { check: "1", result: id("aa"), account: outsider });
@@ -383,22 +392,9 @@ describe("dg:* tasks", function () {
 
   it("a checker given a tampered input commits INPUT_MISMATCH; --result with it is refused", async () => {
     const s = await setup();
-    const paired = s.validators[0];
     const signers = await ethers.getSigners();
     const indexOf = (a: string) => signers.findIndex((x) => x.address === a);
-    const receiptFile = path.join(dir, "receipt.json");
-    await dg("receipt:sign", {
-      task: "job-43",
-      user: s.user.address,
-      inputHash: id("the real input"),
-      resultHash: id("r"),
-      out: receiptFile,
-      account: indexOf(paired.address),
-    });
-    expect((await dg("check:open", { receipt: receiptFile, account: 1 })).code).to.equal(0);
-    await mine(1);
-    await dg("check:draw", { check: "1" });
-    const checker = (await s.crossCheck.checkInfo(1n)).drawn[0];
+    const [checker] = await openAndDraw(s, { task: "job-43", inputHash: id("the real input"), resultHash: id("r") });
     const tampered = path.join(dir, "tampered.bin");
     fs.writeFileSync(tampered, "not the input");
     const block = await ethers.provider.getBlockNumber();

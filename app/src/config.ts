@@ -4,15 +4,10 @@
  * may replace it without rebuilding the bundle).
  */
 
+import { SUITE_CONTRACT_NAMES, type SuiteContractName } from "../../sdk/constants";
+
 /** The six contracts of one deployment (the `contracts` of `deployments/<chainId>.json`). */
-export interface SuiteAddresses {
-  DataGen: `0x${string}`;
-  MiningReservation: `0x${string}`;
-  InflationVote: `0x${string}`;
-  ValidatorStaking: `0x${string}`;
-  ComputeRewards: `0x${string}`;
-  CrossCheck: `0x${string}`;
-}
+export type SuiteAddresses = Record<SuiteContractName, `0x${string}`>;
 
 export interface ChainConfig {
   id: number;
@@ -34,14 +29,6 @@ export interface AppConfig {
 }
 
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
-const NAMES: (keyof SuiteAddresses)[] = [
-  "DataGen",
-  "MiningReservation",
-  "InflationVote",
-  "ValidatorStaking",
-  "ComputeRewards",
-  "CrossCheck",
-];
 
 /** Checks a parsed `config.json`; throws one line naming what is wrong. */
 export function validateConfig(value: unknown): AppConfig {
@@ -53,7 +40,7 @@ export function validateConfig(value: unknown): AppConfig {
     if (!Number.isInteger(chain.id) || typeof chain.rpcUrl !== "string" || typeof chain.name !== "string")
       throw new Error(`config.json: chain ${JSON.stringify(chain.id)} needs id, name and rpcUrl`);
     if (chain.contracts) {
-      for (const name of NAMES) {
+      for (const name of SUITE_CONTRACT_NAMES) {
         if (!ADDRESS.test(chain.contracts[name] ?? ""))
           throw new Error(`config.json: chain ${chain.id}: the address of ${name} is missing or invalid`);
       }

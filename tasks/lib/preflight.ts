@@ -430,18 +430,15 @@ export interface RolesPlan {
   warnings: string[];
 }
 
-/** A parameter as a bigint (Ignition accepts numbers, `"123"` and `"123n"`), or `fallback` if unset. */
+/**
+ * A parameter as a bigint ({@link wholeNumber}: what {@link checkParameters} accepted), or `fallback`
+ * if unset.
+ */
 function numberParameter(value: unknown, fallback: bigint, name: string, file: string): bigint {
   if (value === undefined) return fallback;
-  try {
-    if (typeof value === "bigint") return value;
-    if (typeof value === "number" || (typeof value === "string" && /^\d+n?$/.test(value))) {
-      return BigInt(String(value).replace(/n$/, ""));
-    }
-  } catch {
-    // falls through to the refusal
-  }
-  throw new Refusal(`${name} in ${file} is not a whole number of seconds: ${String(value)}`);
+  const n = wholeNumber(value);
+  if (n === undefined) throw new Refusal(`${name} in ${file} is not a whole number of seconds: ${shown(value)}`);
+  return n;
 }
 
 /**

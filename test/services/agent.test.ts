@@ -30,7 +30,7 @@ import { Indexer } from "../../services/indexer";
 import { Oracle } from "../../services/oracle";
 import { Sender, type IntentRow, type SenderHooks } from "../../services/sender";
 import { REAL_BUILD } from "../helpers/fixtures";
-import { accountKey, memoryLogger, DATABASES, deployOn, stakeMinimum } from "./helpers";
+import { accountKey, memoryLogger, DATABASES, deployOn, stakeMinimum, chainNow, mineOn } from "./helpers";
 import { startAnvil, type RunningNode } from "../helpers/node";
 
 const DAY = 86_400;
@@ -96,11 +96,8 @@ for (const database of DATABASES) {
         reorgDepth: 16,
       });
     };
-    const now = async () => (await node.provider.getBlock("latest"))!.timestamp;
-    async function mine(blocks: number, seconds = 0) {
-      if (seconds) await node.provider.send("evm_increaseTime", [seconds]);
-      await node.provider.send("anvil_mine", [blocks]);
-    }
+    const now = () => chainNow(node);
+    const mine = (blocks: number, seconds = 0) => mineOn(node, blocks, seconds);
     const slashedLogs = async () =>
       node.provider.getLogs({
         address: record.contracts.ValidatorStaking,

@@ -70,6 +70,17 @@ export async function deployOn(node: RunningNode, dir: string): Promise<{ record
   return { record, suite: connectSuite(record, node.provider) };
 }
 
+/** Mines `blocks` blocks on anvil, the first `seconds` later than the latest block. */
+export async function mineOn(node: RunningNode, blocks: number, seconds = 0): Promise<void> {
+  if (seconds) await node.provider.send("evm_increaseTime", [seconds]);
+  await node.provider.send("anvil_mine", [blocks]);
+}
+
+/** The latest block's timestamp (unix seconds). */
+export async function chainNow(node: RunningNode): Promise<number> {
+  return (await node.provider.getBlock("latest"))!.timestamp;
+}
+
 /** `stakers` each receive the minimum stake from `treasury` and stake it. */
 export async function stakeMinimum(suite: Suite, record: DeploymentRecord, treasury: Signer, stakers: Signer[]) {
   const minStake = await suite.staking.minStake();

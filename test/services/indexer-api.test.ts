@@ -15,7 +15,7 @@ import { migrate, type Db } from "../../services/db";
 import { Indexer } from "../../services/indexer";
 import { publishEpoch } from "../../services/published";
 import { REAL_BUILD } from "../helpers/fixtures";
-import { accountKey, memoryLogger, DATABASES, deployOn, stakeMinimum } from "./helpers";
+import { accountKey, memoryLogger, DATABASES, deployOn, stakeMinimum, mineOn } from "./helpers";
 import { startAnvil, type RunningNode } from "../helpers/node";
 
 const DAY = 86_400;
@@ -37,10 +37,7 @@ describe(`network services: indexer and API on anvil ${REAL_BUILD}`, function ()
     });
     return logs.map((l) => `${l.blockNumber}:${l.index}:${l.transactionHash}`);
   }
-  async function mine(blocks: number, seconds = 0) {
-    if (seconds) await node.provider.send("evm_increaseTime", [seconds]);
-    await node.provider.send("anvil_mine", [blocks]);
-  }
+  const mine = (blocks: number, seconds = 0) => mineOn(node, blocks, seconds);
 
   before(async () => {
     node = await startAnvil({ chainId: 97 });

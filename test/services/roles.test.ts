@@ -27,7 +27,7 @@ import { Oracle, startUploadServer } from "../../services/oracle";
 import { publishEpoch } from "../../services/published";
 import { Sender, type IntentRow, type SenderHooks } from "../../services/sender";
 import { REAL_BUILD } from "../helpers/fixtures";
-import { accountKey, memoryLogger, DATABASES, deployOn, stakeMinimum } from "./helpers";
+import { accountKey, memoryLogger, DATABASES, deployOn, stakeMinimum, chainNow, mineOn } from "./helpers";
 import { startAnvil, type RunningNode } from "../helpers/node";
 
 const DAY = 86_400;
@@ -106,11 +106,8 @@ for (const database of DATABASES) {
         missingGraceSeconds: 300,
         deadlineMarginSeconds: 600,
       });
-    const now = async () => (await node.provider.getBlock("latest"))!.timestamp;
-    async function mine(blocks: number, seconds = 0) {
-      if (seconds) await node.provider.send("evm_increaseTime", [seconds]);
-      await node.provider.send("anvil_mine", [blocks]);
-    }
+    const now = () => chainNow(node);
+    const mine = (blocks: number, seconds = 0) => mineOn(node, blocks, seconds);
     async function logsOf(event: string, address: string) {
       return node.provider.getLogs({ address, topics: [id(event)], fromBlock: 0, toBlock: "latest" });
     }

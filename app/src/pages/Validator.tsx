@@ -7,6 +7,7 @@ import { useState } from "react";
 import { parseSignature } from "viem";
 import { useConfig, useConnection, useReadContracts } from "wagmi";
 import { signTypedData } from "wagmi/actions";
+import { PERMIT_TYPES } from "../../../sdk/constants";
 import { formatDate, formatDG, formatDuration, formatInt, parseDG } from "../format";
 import { computeRewardsAbi, dataGenAbi, validatorStakingAbi } from "../generated";
 import { NeedsApi, POLL_MS, Section, TxStatus, useApi, useApp, useChainNow, useReady, useTx } from "../lib";
@@ -104,15 +105,7 @@ export function ValidatorPage() {
     });
     const signature = await signTypedData(wagmi, {
       domain: { name: tokenName, version: "1", chainId: target.id, verifyingContract: target.contracts.DataGen },
-      types: {
-        Permit: [
-          { name: "owner", type: "address" },
-          { name: "spender", type: "address" },
-          { name: "value", type: "uint256" },
-          { name: "nonce", type: "uint256" },
-          { name: "deadline", type: "uint256" },
-        ],
-      },
+      types: PERMIT_TYPES,
       primaryType: "Permit",
       message: { owner, spender: target.contracts.ValidatorStaking, value: wei, nonce, deadline },
     });
